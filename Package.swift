@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// C loops that measured faster than Swift (see BENCHMARKS.md). x86-64-v3 (AVX2+FMA) is the floor of every
+/// machine this kit targets; `-fno-math-errno` lets clang vectorize sqrt/div.
+let kernelFlags: [CSetting] = [.unsafeFlags(["-O3", "-fno-math-errno", "-mavx2", "-mfma"])]
+
+let package = Package(
+    name: "GenerativeKit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Tensor", targets: ["Tensor"]),
+        .library(name: "NN", targets: ["NN"]),
+        .library(name: "Figures", targets: ["Figures"]),
+        .library(name: "Experiment", targets: ["Experiment"]),
+        .library(name: "Report", targets: ["Report"]),
+        .executable(name: "report", targets: ["ReportTool"]),
+        .executable(name: "kit-bench", targets: ["Bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config (`make setup` installs them).
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .target(name: "CKernels", cSettings: kernelFlags),
+
+        // The tensor core and the layers built on it.
+        .target(name: "Tensor", dependencies: [
+            "COpenBLAS", "CKernels", .product(name: "Numerics", package: "swift-numerics"),
+        ]),
+        .target(name: "NN", dependencies: ["Tensor", "CKernels"]),
+
+        // Figures and the report: no tensors here.
+        .target(name: "Figures", dependencies: ["CCairo", "CPNG"]),
+        .target(name: "Experiment", dependencies: ["Figures", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Report"),
+        .executableTarget(name: "ReportTool", dependencies: [
+            "Report", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .executableTarget(name: "Bench", dependencies: [
+            "Tensor", "NN", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "Tensor"]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
+        .testTarget(name: "ExperimentTests", dependencies: ["Experiment"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report"]),
+    ]
+)

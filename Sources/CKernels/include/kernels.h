@@ -1,0 +1,1 @@
+void kit_placeholder(void);
