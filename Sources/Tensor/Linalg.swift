@@ -1,0 +1,172 @@
+import COpenBLAS
+
+// Matrix products through OpenBLAS's sgemm, and the Cholesky factor and triangular solves that the GP prior needs.
+
+/// One row-major sgemm: C = α·op(A)·op(B) + β·C, with op(A) of shape m×k and op(B) of shape k×n.
+@inline(__always)
+func sgemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+           m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, beta: Float = 0) {
+    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), 1, a, Int32(transposeA ? m : k), b, Int32(transposeB ? k : n),
+                beta, c, Int32(n))
+}
+
+extension Tensor {
+    /// Matrix product op(a)·op(b) over the last two dimensions.
+    ///
+    /// `b` is either a matrix (shared by every leading index of `a`) or has the same leading dimensions as `a`
+    /// (a batched product).
+    public func matmul(_ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+        let a = self
+        precondition(a.rank >= 2 && b.rank >= 2, "matmul: needs rank ≥ 2, got \(a.shape) × \(b.shape)")
+        // A stack of rows times one matrix is one big GEMM.
+        if b.rank == 2 && a.rank > 2 && !transposeA {
+            let lead = Array(a.shape.dropLast())
+            let flat = a.reshaped([-1, a.shape[a.rank - 1]]).matmul(b, transposeB: transposeB)
+            return flat.reshaped(lead + [flat.shape[1]])
+        }
+        let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
+        precondition(b.rank == 2 || batchA == batchB,
+                     "matmul: batch dimensions differ: \(a.shape) × \(b.shape)")
+        let (ar, ac) = (a.shape[a.rank - 2], a.shape[a.rank - 1])
+        let (br, bc) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
+        let (m, k) = transposeA ? (ac, ar) : (ar, ac)
+        let (k2, n) = transposeB ? (bc, br) : (br, bc)
+        precondition(k == k2, "matmul: inner dimensions differ: \(a.shape)\(transposeA ? "ᵀ" : "") × \(b.shape)\(transposeB ? "ᵀ" : "")")
+        let batch = Shape.count(batchA)
+        let out = Tensor.empty(batchA + [m, n])
+        let pa = a.storage.pointer, pb = b.storage.pointer, po = out.storage.pointer
+        let strideB = b.rank == 2 ? 0 : k * n
+        for i in 0..<batch {
+            sgemm(pa + i * m * k, pb + i * strideB, po + i * m * n, m: m, n: n, k: k,
+                  transposeA: transposeA, transposeB: transposeB)
+        }
+        return out.recorded("matmul", [a, b]) { g in
+            var ga: Tensor? = nil, gb: Tensor? = nil
+            if a.requiresGrad {
+                ga = transposeA ? b.matmul(g, transposeA: transposeB, transposeB: true)
+                                : g.matmul(b, transposeB: !transposeB)
+            }
+            if b.requiresGrad {
+                if b.rank == 2 && batch > 1 {
+                    // Shared matrix: sum the per-batch gradients with one GEMM over the stacked rows.
+                    let a2 = transposeA ? a.permutedLastTwo().reshaped([-1, m]) : a.reshaped([-1, k])
+                    let g2 = g.reshaped([-1, n])
+                    gb = transposeB ? g2.matmul(a2, transposeA: true) : a2.matmul(g2, transposeA: true)
+                } else {
+                    gb = transposeB ? g.matmul(a, transposeA: true, transposeB: transposeA)
+                                    : a.matmul(g, transposeA: !transposeA)
+                }
+            }
+            return [ga, gb]
+        }
+    }
+
+    private func permutedLastTwo() -> Tensor { transposed() }
+
+    /// x·Wᵀ + bias for a weight stored [out, in] (PyTorch's layout) and bias [out]: the bias is copied into
+    /// the output and sgemm accumulates onto it (β = 1), so the add costs no extra pass.
+    public static func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+        precondition(weight.rank == 2, "linear: weight must be [out, in], got \(weight.shape)")
+        let inSize = weight.shape[1], outSize = weight.shape[0]
+        precondition(x.rank >= 1 && x.shape[x.rank - 1] == inSize,
+                     "linear: input \(x.shape) does not end in \(inSize) (weight \(weight.shape))")
+        if let bias { precondition(bias.shape == [outSize], "linear: bias \(bias.shape) for weight \(weight.shape)") }
+        let lead = Array(x.shape.dropLast())
+        let rows = Shape.count(lead)
+        let out = Tensor.empty(lead + [outSize])
+        let po = out.storage.pointer
+        if let bias {
+            let pb = bias.storage.pointer
+            for r in 0..<rows { (po + r * outSize).update(from: pb, count: outSize) }
+        }
+        sgemm(x.storage.pointer, weight.storage.pointer, po, m: rows, n: outSize, k: inSize,
+              transposeA: false, transposeB: true, beta: bias == nil ? 0 : 1)
+        let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+        return out.recorded("linear", inputs) { g in
+            let pg = g.storage.pointer
+            var grads: [Tensor?] = [nil, nil]
+            if x.requiresGrad {
+                let dx = Tensor.empty(x.shape)
+                sgemm(pg, weight.storage.pointer, dx.storage.pointer, m: rows, n: inSize, k: outSize,
+                      transposeA: false, transposeB: false)
+                grads[0] = dx
+            }
+            if weight.requiresGrad {
+                let dw = Tensor.empty(weight.shape)
+                sgemm(pg, x.storage.pointer, dw.storage.pointer, m: outSize, n: inSize, k: rows,
+                      transposeA: true, transposeB: false)
+                grads[1] = dw
+            }
+            if let bias {
+                grads.append(bias.requiresGrad ? g.reshapedRaw([rows, outSize]).sum(axes: [0]) : nil)
+            }
+            return grads
+        }
+    }
+
+    /// The lower Cholesky factor L of a symmetric positive-definite matrix (or a batch), A = L·Lᵀ.
+    public func cholesky() -> Tensor {
+        precondition(rank >= 2 && shape[rank - 1] == shape[rank - 2],
+                     "cholesky: needs square matrices, got \(shape)")
+        let n = shape[rank - 1], batch = count / Swift.max(n * n, 1)
+        let out = copy()
+        let po = out.storage.pointer
+        for b in 0..<batch {
+            let p = po + b * n * n
+            // Row-major L·Lᵀ is column-major UᵀU with U = Lᵀ, so LAPACK's "U" gives our lower factor.
+            var info: Int32 = 0, nn = Int32(n), uplo = CChar(UInt8(ascii: "U"))
+            spotrf_(&uplo, &nn, p, &nn, &info)
+            precondition(info == 0, "cholesky: matrix \(b) of \(shape) is not positive definite (LAPACK info \(info))")
+            for i in 0..<n { for j in (i + 1)..<Swift.max(n, i + 1) { p[i * n + j] = 0 } }
+        }
+        let ld = out.detached()
+        return out.recorded("cholesky", [self]) { g in
+            // Ā = ½(S + Sᵀ), S = L⁻ᵀ Φ(Lᵀ L̄) L⁻¹, Φ = lower triangle with the diagonal halved.
+            let phi = ld.matmul(g, transposeA: true).lowerTriangle(diagonalScale: 0.5)
+            let left = ld.triangularSolve(phi, lower: true, transpose: true)
+            let s = ld.triangularSolve(left.transposed(), lower: true, transpose: true).transposed()
+            return [(s + s.transposed()) * 0.5]
+        }
+    }
+
+    /// The lower triangle (diagonal scaled by `diagonalScale`), zero above.
+    public func lowerTriangle(diagonalScale: Float = 1) -> Tensor {
+        let n = shape[rank - 1], m = shape[rank - 2]
+        let mask = Tensor(zeros: [m, n])
+        let pm = mask.storage.pointer
+        for i in 0..<m { for j in 0..<min(i + 1, n) { pm[i * n + j] = i == j ? diagonalScale : 1 } }
+        return self * mask
+    }
+
+    /// Solves op(A)·X = B for X, with A = self triangular (lower or upper), op = identity or transpose.
+    /// A is [n, n] or [batch, n, n]; B is [n, k] or [batch, n, k].
+    public func triangularSolve(_ rhs: Tensor, lower: Bool, transpose: Bool = false) -> Tensor {
+        let a = self
+        precondition(a.rank >= 2 && a.shape[a.rank - 1] == a.shape[a.rank - 2],
+                     "triangularSolve: A must be square, got \(a.shape)")
+        let n = a.shape[a.rank - 1]
+        precondition(rhs.rank == a.rank && rhs.shape[rhs.rank - 2] == n
+                     && Array(rhs.shape.dropLast(2)) == Array(a.shape.dropLast(2)),
+                     "triangularSolve: A \(a.shape) and B \(rhs.shape) do not match")
+        let k = rhs.shape[rhs.rank - 1], batch = a.count / Swift.max(n * n, 1)
+        let out = rhs.copy()
+        let pa = a.storage.pointer, po = out.storage.pointer
+        for b in 0..<batch {
+            cblas_strsm(CblasRowMajor, CblasLeft, lower ? CblasLower : CblasUpper,
+                        transpose ? CblasTrans : CblasNoTrans, CblasNonUnit, Int32(n), Int32(k), 1,
+                        pa + b * n * n, Int32(n), po + b * n * k, Int32(k))
+        }
+        let xd = out.detached()
+        return out.recorded("triangular-solve", [a, rhs]) { g in
+            // B̄ = op(A)⁻ᵀ X̄; Ā = −B̄ Xᵀ (or −X B̄ᵀ when op is the transpose), kept on A's triangle.
+            let gb = a.triangularSolve(g, lower: lower, transpose: !transpose)
+            var ga: Tensor? = nil
+            if a.requiresGrad {
+                let full = transpose ? -xd.matmul(gb, transposeB: true) : -gb.matmul(xd, transposeB: true)
+                ga = lower ? full.lowerTriangle() : full.transposed().lowerTriangle().transposed()
+            }
+            return [ga, rhs.requiresGrad ? gb : nil]
+        }
+    }
+}
