@@ -40,12 +40,12 @@ extension Tensor {
     /// Gradients are accumulated into every leaf that requires one; intermediate gradients and the recorded
     /// graph are released as soon as they are used, so a second `backward()` through the same graph is an error.
     public func backward(seed: Tensor? = nil) {
-        precondition(requiresGrad, "backward: tensor of shape \(shape) does not require a gradient")
+        check(requiresGrad, "backward: tensor of shape \(shape) does not require a gradient")
         let start = seed ?? {
-            precondition(count == 1, "backward: tensor of shape \(shape) is not a scalar; pass a seed gradient")
+            check(count == 1, "backward: tensor of shape \(shape) is not a scalar; pass a seed gradient")
             return Tensor(repeating: 1, shape: shape)
         }()
-        precondition(start.shape == shape, "backward: seed shape \(start.shape) for tensor \(shape)")
+        check(start.shape == shape, "backward: seed shape \(start.shape) for tensor \(shape)")
 
         // Topological order by iterative depth-first search (sequences of GRU steps nest deeply).
         var order: [Tensor] = []
@@ -64,10 +64,10 @@ extension Tensor {
         for t in order.reversed() {
             guard let node = t.node, let g = t.grad else { continue }
             let grads = withoutGrad { node.backward(g) }
-            precondition(grads.count == node.inputs.count, "backward: \(node.op) returned \(grads.count) gradients")
+            check(grads.count == node.inputs.count, "backward: \(node.op) returned \(grads.count) gradients")
             for (input, gi) in zip(node.inputs, grads) where input.requiresGrad {
                 guard let gi else { continue }
-                precondition(gi.shape == input.shape,
+                check(gi.shape == input.shape,
                              "backward: \(node.op) gave a gradient of shape \(gi.shape) for input \(input.shape)")
                 input.accumulate(gi)
             }

@@ -9,7 +9,7 @@ extension Tensor {
     @inline(__always)
     static func zipMap(_ a: Tensor, _ b: Tensor, op: String, _ f: (Float, Float) -> Float) -> Tensor {
         guard let shape = Shape.broadcast(a.shape, b.shape) else {
-            preconditionFailure("\(op): shapes \(a.shape) and \(b.shape) do not broadcast")
+            fatalError("\(op): shapes \(a.shape) and \(b.shape) do not broadcast")
         }
         let out = Tensor.empty(shape)
         let pa = a.storage.pointer, pb = b.storage.pointer, po = out.storage.pointer
@@ -96,7 +96,7 @@ extension Tensor {
     /// `condition ? a : b` elementwise (true where the condition is nonzero; all three broadcast).
     public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
         guard let ab = Shape.broadcast(a.shape, b.shape), let shape = Shape.broadcast(condition.shape, ab) else {
-            preconditionFailure("where: shapes \(condition.shape), \(a.shape), \(b.shape) do not broadcast")
+            fatalError("where: shapes \(condition.shape), \(a.shape), \(b.shape) do not broadcast")
         }
         let mask = condition.broadcasted(to: shape).map { $0 != 0 ? 1 : 0 }
         let x = a.detached().broadcasted(to: shape), y = b.detached().broadcasted(to: shape)

@@ -18,7 +18,7 @@ extension Tensor {
     /// (a batched product).
     public func matmul(_ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
         let a = self
-        precondition(a.rank >= 2 && b.rank >= 2, "matmul: needs rank ≥ 2, got \(a.shape) × \(b.shape)")
+        check(a.rank >= 2 && b.rank >= 2, "matmul: needs rank ≥ 2, got \(a.shape) × \(b.shape)")
         // A stack of rows times one matrix is one big GEMM.
         if b.rank == 2 && a.rank > 2 && !transposeA {
             let lead = Array(a.shape.dropLast())
@@ -26,13 +26,13 @@ extension Tensor {
             return flat.reshaped(lead + [flat.shape[1]])
         }
         let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
-        precondition(b.rank == 2 || batchA == batchB,
+        check(b.rank == 2 || batchA == batchB,
                      "matmul: batch dimensions differ: \(a.shape) × \(b.shape)")
         let (ar, ac) = (a.shape[a.rank - 2], a.shape[a.rank - 1])
         let (br, bc) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
         let (m, k) = transposeA ? (ac, ar) : (ar, ac)
         let (k2, n) = transposeB ? (bc, br) : (br, bc)
-        precondition(k == k2, "matmul: inner dimensions differ: \(a.shape)\(transposeA ? "ᵀ" : "") × \(b.shape)\(transposeB ? "ᵀ" : "")")
+        check(k == k2, "matmul: inner dimensions differ: \(a.shape)\(transposeA ? "ᵀ" : "") × \(b.shape)\(transposeB ? "ᵀ" : "")")
         let batch = Shape.count(batchA)
         let out = Tensor.empty(batchA + [m, n])
         let pa = a.storage.pointer, pb = b.storage.pointer, po = out.storage.pointer
@@ -67,11 +67,11 @@ extension Tensor {
     /// x·Wᵀ + bias for a weight stored [out, in] (PyTorch's layout) and bias [out]: the bias is copied into
     /// the output and sgemm accumulates onto it (β = 1), so the add costs no extra pass.
     public static func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
-        precondition(weight.rank == 2, "linear: weight must be [out, in], got \(weight.shape)")
+        check(weight.rank == 2, "linear: weight must be [out, in], got \(weight.shape)")
         let inSize = weight.shape[1], outSize = weight.shape[0]
-        precondition(x.rank >= 1 && x.shape[x.rank - 1] == inSize,
+        check(x.rank >= 1 && x.shape[x.rank - 1] == inSize,
                      "linear: input \(x.shape) does not end in \(inSize) (weight \(weight.shape))")
-        if let bias { precondition(bias.shape == [outSize], "linear: bias \(bias.shape) for weight \(weight.shape)") }
+        if let bias { check(bias.shape == [outSize], "linear: bias \(bias.shape) for weight \(weight.shape)") }
         let lead = Array(x.shape.dropLast())
         let rows = Shape.count(lead)
         let out = Tensor.empty(lead + [outSize])
@@ -107,7 +107,7 @@ extension Tensor {
 
     /// The lower Cholesky factor L of a symmetric positive-definite matrix (or a batch), A = L·Lᵀ.
     public func cholesky() -> Tensor {
-        precondition(rank >= 2 && shape[rank - 1] == shape[rank - 2],
+        check(rank >= 2 && shape[rank - 1] == shape[rank - 2],
                      "cholesky: needs square matrices, got \(shape)")
         let n = shape[rank - 1], batch = count / Swift.max(n * n, 1)
         let out = copy()
@@ -117,7 +117,7 @@ extension Tensor {
             // Row-major L·Lᵀ is column-major UᵀU with U = Lᵀ, so LAPACK's "U" gives our lower factor.
             var info: Int32 = 0, nn = Int32(n), uplo = CChar(UInt8(ascii: "U"))
             spotrf_(&uplo, &nn, p, &nn, &info)
-            precondition(info == 0, "cholesky: matrix \(b) of \(shape) is not positive definite (LAPACK info \(info))")
+            check(info == 0, "cholesky: matrix \(b) of \(shape) is not positive definite (LAPACK info \(info))")
             for i in 0..<n { for j in (i + 1)..<Swift.max(n, i + 1) { p[i * n + j] = 0 } }
         }
         let ld = out.detached()
@@ -143,10 +143,10 @@ extension Tensor {
     /// A is [n, n] or [batch, n, n]; B is [n, k] or [batch, n, k].
     public func triangularSolve(_ rhs: Tensor, lower: Bool, transpose: Bool = false) -> Tensor {
         let a = self
-        precondition(a.rank >= 2 && a.shape[a.rank - 1] == a.shape[a.rank - 2],
+        check(a.rank >= 2 && a.shape[a.rank - 1] == a.shape[a.rank - 2],
                      "triangularSolve: A must be square, got \(a.shape)")
         let n = a.shape[a.rank - 1]
-        precondition(rhs.rank == a.rank && rhs.shape[rhs.rank - 2] == n
+        check(rhs.rank == a.rank && rhs.shape[rhs.rank - 2] == n
                      && Array(rhs.shape.dropLast(2)) == Array(a.shape.dropLast(2)),
                      "triangularSolve: A \(a.shape) and B \(rhs.shape) do not match")
         let k = rhs.shape[rhs.rank - 1], batch = a.count / Swift.max(n * n, 1)

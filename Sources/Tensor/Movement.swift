@@ -11,10 +11,10 @@ extension Tensor {
         var target = newShape
         if let hole = target.firstIndex(of: -1) {
             let known = target.enumerated().filter { $0.offset != hole }.map(\.element).reduce(1, *)
-            precondition(known > 0 && count % known == 0, "reshape: cannot reshape \(shape) to \(newShape)")
+            check(known > 0 && count % known == 0, "reshape: cannot reshape \(shape) to \(newShape)")
             target[hole] = count / known
         }
-        precondition(Shape.count(target) == count, "reshape: cannot reshape \(shape) to \(newShape)")
+        check(Shape.count(target) == count, "reshape: cannot reshape \(shape) to \(newShape)")
         let inputShape = shape
         return reshapedRaw(target).recorded("reshape", [self]) { g in [g.reshapedRaw(inputShape)] }
     }
@@ -29,7 +29,7 @@ extension Tensor {
     /// Removes the size-1 dimension at `axis`.
     public func squeezingDims(at axis: Int) -> Tensor {
         let ax = Shape.axis(axis, rank: rank, op: "squeeze")
-        precondition(shape[ax] == 1, "squeeze: axis \(axis) of \(shape) has size \(shape[ax]), not 1")
+        check(shape[ax] == 1, "squeeze: axis \(axis) of \(shape) has size \(shape[ax]), not 1")
         var s = shape; s.remove(at: ax)
         return reshaped(s)
     }
@@ -37,7 +37,7 @@ extension Tensor {
     /// A materialised copy broadcast to `target`; its gradient sums back.
     public func broadcasted(to target: [Int]) -> Tensor {
         guard Shape.broadcast(shape, target) == target else {
-            preconditionFailure("broadcast: shape \(shape) does not broadcast to \(target)")
+            fatalError("broadcast: shape \(shape) does not broadcast to \(target)")
         }
         if shape == target { return self }
         let out = Tensor.empty(target)
@@ -62,7 +62,7 @@ extension Tensor {
 
     /// Reorders dimensions: result dimension i is input dimension `order[i]`. Copies.
     public func permuted(_ order: [Int]) -> Tensor {
-        precondition(order.count == rank && Set(order) == Set(0..<rank),
+        check(order.count == rank && Set(order) == Set(0..<rank),
                      "permute: \(order) is not a permutation of the \(rank) axes of \(shape)")
         let outShape = order.map { shape[$0] }
         let out = Tensor.empty(outShape)
@@ -89,7 +89,7 @@ extension Tensor {
 
     /// Swaps the last two dimensions.
     public func transposed() -> Tensor {
-        precondition(rank >= 2, "transpose: needs rank ≥ 2, got \(shape)")
+        check(rank >= 2, "transpose: needs rank ≥ 2, got \(shape)")
         var order = Array(0..<rank)
         order.swapAt(rank - 1, rank - 2)
         return permuted(order)
@@ -98,7 +98,7 @@ extension Tensor {
     /// Elements `range` along `axis`. Copies.
     public func sliced(axis: Int = 0, _ range: Range<Int>) -> Tensor {
         let ax = Shape.axis(axis, rank: rank, op: "slice")
-        precondition(range.lowerBound >= 0 && range.upperBound <= shape[ax],
+        check(range.lowerBound >= 0 && range.upperBound <= shape[ax],
                      "slice: range \(range) out of bounds for axis \(axis) of \(shape)")
         let (outer, length, inner) = Shape.split(shape, at: ax)
         var outShape = shape; outShape[ax] = range.count
@@ -121,14 +121,14 @@ extension Tensor {
 
     /// Joins tensors along `axis`; all other dimensions must agree.
     public static func concat(_ parts: [Tensor], axis: Int = 0) -> Tensor {
-        precondition(!parts.isEmpty, "concat: no tensors")
+        check(!parts.isEmpty, "concat: no tensors")
         let first = parts[0]
         let ax = Shape.axis(axis, rank: first.rank, op: "concat")
         for p in parts {
             var a = p.shape, b = first.shape
-            precondition(a.count == b.count, "concat: shapes \(parts.map(\.shape)) differ in rank")
+            check(a.count == b.count, "concat: shapes \(parts.map(\.shape)) differ in rank")
             a[ax] = 0; b[ax] = 0
-            precondition(a == b, "concat: shapes \(parts.map(\.shape)) differ outside axis \(axis)")
+            check(a == b, "concat: shapes \(parts.map(\.shape)) differ outside axis \(axis)")
         }
         var outShape = first.shape
         outShape[ax] = parts.reduce(0) { $0 + $1.shape[ax] }
@@ -163,7 +163,7 @@ extension Tensor {
         let ax = Shape.axis(axis, rank: rank, op: "gather")
         let (outer, length, inner) = Shape.split(shape, at: ax)
         for i in indices {
-            precondition(i >= 0 && i < length, "gather: index \(i) out of range 0..<\(length) on axis \(axis) of \(shape)")
+            check(i >= 0 && i < length, "gather: index \(i) out of range 0..<\(length) on axis \(axis) of \(shape)")
         }
         var outShape = shape; outShape[ax] = indices.count
         let out = Tensor.empty(outShape)
@@ -193,7 +193,7 @@ extension Tensor {
         let out = Tensor(zeros: [indices.count, classes])
         let po = out.storage.pointer
         for (r, c) in indices.enumerated() {
-            precondition(c >= 0 && c < classes, "oneHot: class \(c) out of range 0..<\(classes)")
+            check(c >= 0 && c < classes, "oneHot: class \(c) out of range 0..<\(classes)")
             po[r * classes + c] = 1
         }
         return out

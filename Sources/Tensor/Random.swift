@@ -109,7 +109,7 @@ public final class RandomGenerator {
 
     /// One category per row of `logits` ([rows, classes]) by the Gumbel-max trick: argmax(logits + Gumbel noise).
     public func categorical(logits: Tensor) -> [Int] {
-        precondition(logits.rank == 2, "categorical: logits must be [rows, classes], got \(logits.shape)")
+        check(logits.rank == 2, "categorical: logits must be [rows, classes], got \(logits.shape)")
         let (rows, classes) = (logits.shape[0], logits.shape[1])
         let u = uniform(logits.shape)
         let pl = logits.storage.pointer, pu = u.storage.pointer
@@ -126,7 +126,7 @@ public final class RandomGenerator {
     /// `count` draws from categories with the given (unnormalised) weights.
     public func categorical(weights: [Double], count: Int) -> [Int] {
         let total = weights.reduce(0, +)
-        precondition(total > 0 && weights.allSatisfy { $0 >= 0 }, "categorical: weights must be ≥ 0 with a positive sum")
+        check(total > 0 && weights.allSatisfy { $0 >= 0 }, "categorical: weights must be ≥ 0 with a positive sum")
         var cumulative: [Double] = []
         var acc = 0.0
         for w in weights { acc += w / total; cumulative.append(acc) }
@@ -139,7 +139,7 @@ public final class RandomGenerator {
 
     /// A uniform integer in 0..<bound (rejection sampling: no modulo bias).
     public func integer(below bound: Int) -> Int {
-        precondition(bound > 0, "integer(below:): bound must be positive, got \(bound)")
+        check(bound > 0, "integer(below:): bound must be positive, got \(bound)")
         let limit = UInt64.max - UInt64.max % UInt64(bound)
         while true {
             let words = reserve(2)

@@ -35,7 +35,7 @@ extension Tensor {
 
     /// Sum into `kept` (same rank, 1 along each reduced axis). Walks rows of the last dimension in order.
     private func reduceSum(to kept: [Int]) -> Tensor {
-        precondition(kept.count == rank, "sum: internal shape mismatch \(kept) for \(shape)")
+        check(kept.count == rank, "sum: internal shape mismatch \(kept) for \(shape)")
         let out = Tensor(zeros: kept)
         guard count > 0 else { return out }
         let po = out.storage.pointer, px = storage.pointer
@@ -66,7 +66,7 @@ extension Tensor {
     public func max(axis: Int, keepingDims: Bool = false) -> Tensor {
         let ax = Shape.axis(axis, rank: rank, op: "max")
         let (outer, length, inner) = Shape.split(shape, at: ax)
-        precondition(length > 0, "max: empty axis \(axis) in shape \(shape)")
+        check(length > 0, "max: empty axis \(axis) in shape \(shape)")
         var kept = shape; kept[ax] = 1
         let out = Tensor.empty(kept)
         var argmax = [Int](repeating: 0, count: outer * inner)

@@ -34,7 +34,7 @@ enum Shape {
     /// Resolves a possibly negative axis.
     static func axis(_ axis: Int, rank: Int, op: String) -> Int {
         let a = axis < 0 ? axis + rank : axis
-        precondition(a >= 0 && a < max(rank, 1), "\(op): axis \(axis) out of range for rank \(rank)")
+        check(a >= 0 && a < max(rank, 1), "\(op): axis \(axis) out of range for rank \(rank)")
         return a
     }
 
@@ -42,4 +42,12 @@ enum Shape {
     static func split(_ shape: [Int], at axis: Int) -> (outer: Int, length: Int, inner: Int) {
         (count(Array(shape[..<axis])), shape.isEmpty ? 1 : shape[axis], count(Array(shape[(axis + 1)...])))
     }
+}
+
+/// Stops with `message` when `condition` fails. Unlike `precondition`, the message survives `-O` builds, where
+/// the chapters run: a shape error must name the op and the shapes there too.
+@inline(__always)
+public func check(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
+                  file: StaticString = #fileID, line: UInt = #line) {
+    if !condition() { fatalError(message(), file: file, line: line) }
 }

@@ -17,7 +17,7 @@ public final class Tensor {
     public var rank: Int { shape.count }
 
     init(shape: [Int], storage: Storage, requiresGrad: Bool = false) {
-        precondition(shape.reduce(1, *) == storage.count,
+        check(shape.reduce(1, *) == storage.count,
                      "Tensor: shape \(shape) does not match \(storage.count) elements")
         self.shape = shape
         self.storage = storage
@@ -31,8 +31,8 @@ public final class Tensor {
 
     public convenience init(_ values: [Float], shape: [Int], requiresGrad: Bool = false) {
         let n = shape.reduce(1, *)
-        precondition(values.count == n, "Tensor: \(values.count) values for shape \(shape) (\(n) elements)")
-        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative dimension in \(shape)")
+        check(values.count == n, "Tensor: \(values.count) values for shape \(shape) (\(n) elements)")
+        check(shape.allSatisfy { $0 >= 0 }, "Tensor: negative dimension in \(shape)")
         let s = Storage(uninitializedCount: n)
         values.withUnsafeBufferPointer { s.pointer.update(from: $0.baseAddress!, count: n) }
         self.init(shape: shape, storage: s, requiresGrad: requiresGrad)
@@ -56,7 +56,7 @@ public final class Tensor {
 
     /// The single value of a one-element tensor.
     public var item: Float {
-        precondition(count == 1, "item: tensor of shape \(shape) has \(count) elements, not 1")
+        check(count == 1, "item: tensor of shape \(shape) has \(count) elements, not 1")
         return storage.pointer[0]
     }
 
@@ -72,7 +72,7 @@ public final class Tensor {
 
     /// Overwrites the values in place (parameters: loading, EMA, optimizers). Not recorded on the tape.
     public func assign(_ other: Tensor) {
-        precondition(other.shape == shape, "assign: shape \(other.shape) into \(shape)")
+        check(other.shape == shape, "assign: shape \(other.shape) into \(shape)")
         storage.pointer.update(from: other.storage.pointer, count: count)
     }
 
@@ -90,7 +90,7 @@ public final class Tensor {
 
     /// Replaces the accumulated gradient (gradient clipping, tests).
     public func setGrad(_ g: Tensor?) {
-        if let g { precondition(g.shape == shape, "setGrad: gradient shape \(g.shape) for tensor \(shape)") }
+        if let g { check(g.shape == shape, "setGrad: gradient shape \(g.shape) for tensor \(shape)") }
         grad = g
     }
 }
@@ -99,5 +99,14 @@ extension Tensor: CustomStringConvertible {
     public var description: String {
         let shown = scalars.prefix(8).map { String($0) }.joined(separator: ", ")
         return "Tensor(shape: \(shape), [\(shown)\(count > 8 ? ", …" : "")])"
+    }
+}
+
+extension Tensor {
+    /// The n×n identity matrix.
+    public static func identity(_ n: Int) -> Tensor {
+        let t = Tensor(zeros: [n, n])
+        for i in 0..<n { t.storage.pointer[i * n + i] = 1 }
+        return t
     }
 }

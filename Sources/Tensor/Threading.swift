@@ -9,7 +9,7 @@ public enum Threading {
 
     /// Sets OpenBLAS's thread count and the number of chunks our elementwise kernels split into.
     public static func setThreadCount(_ n: Int) {
-        precondition(n >= 1, "Threading.setThreadCount: thread count must be at least 1, got \(n)")
+        check(n >= 1, "Threading.setThreadCount: thread count must be at least 1, got \(n)")
         openblas_set_num_threads(Int32(n))
         ownThreads.store(n, ordering: .relaxed)
     }
