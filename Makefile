@@ -1,0 +1,32 @@
+# One entry point per job. Every target that compiles or runs Swift depends on `setup`, so a fresh machine needs
+# nothing done by hand first.
+SWIFT ?= swift
+THREADS ?= 2
+PROFILE ?= default
+RELEASE = .build/release
+
+.PHONY: setup build test bench report pdf clean
+
+setup:
+	@scripts/setup.sh
+
+build: setup
+	$(SWIFT) build -c release
+
+test: setup
+	$(SWIFT) test
+
+bench: build
+	$(RELEASE)/kit-bench --threads 1
+	$(RELEASE)/kit-bench --threads 2
+
+report: build
+	$(RELEASE)/report build --root .
+
+pdf: report
+	@scripts/setup.sh chromium-headless-shell
+	scripts/print-pdf.sh reports/dissertation.html reports/dissertation.pdf
+	scripts/print-pdf.sh reports/talk.html reports/talk.pdf
+
+clean:
+	rm -rf .build figures/*/ reports/*.html reports/*.pdf reports/audit.json reports/runs
