@@ -1,0 +1,96 @@
+import Tensor
+
+/// One GRU layer's weights, in PyTorch's layout and gate order (r, z, n):
+///
+///     r = σ(W_ir x + b_ir + W_hr h + b_hr)
+///     z = σ(W_iz x + b_iz + W_hz h + b_hz)
+///     n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))
+///     h' = (1 − z) ⊙ n + z ⊙ h
+///
+/// `weightIH` is [3H, inputSize] and `weightHH` is [3H, H], rows stacked r, z, n; all four tensors start
+/// U(−1/√H, 1/√H).
+public final class GRUCell: Module {
+    public let weightIH: Tensor
+    public let weightHH: Tensor
+    public let biasIH: Tensor
+    public let biasHH: Tensor
+
+    public var inputSize: Int { weightIH.shape[1] }
+    public var hiddenSize: Int { weightHH.shape[1] }
+
+    public init(inputSize: Int, hiddenSize: Int, rng: RandomGenerator) {
+        let bound = 1 / Float(hiddenSize).squareRoot()
+        weightIH = Initialization.uniform([3 * hiddenSize, inputSize], bound: bound, rng: rng)
+        weightHH = Initialization.uniform([3 * hiddenSize, hiddenSize], bound: bound, rng: rng)
+        biasIH = Initialization.uniform([3 * hiddenSize], bound: bound, rng: rng)
+        biasHH = Initialization.uniform([3 * hiddenSize], bound: bound, rng: rng)
+        super.init()
+    }
+
+    /// The input projections W_i· x + b_i· for inputs of any leading shape ([…, inputSize] → […, 3H]).
+    public func projectInput(_ input: Tensor) -> Tensor {
+        Tensor.linear(input, weight: weightIH, bias: biasIH)
+    }
+
+    /// One step from an already projected input `gates` ([N, 3H]) and the previous hidden state ([N, H]).
+    public func step(projectedInput gates: Tensor, hidden: Tensor) -> Tensor {
+        let h = hiddenSize
+        let recurrent = Tensor.linear(hidden, weight: weightHH, bias: biasHH)
+        let rz = (gates.sliced(axis: 1, 0..<(2 * h)) + recurrent.sliced(axis: 1, 0..<(2 * h))).sigmoid()
+        let r = rz.sliced(axis: 1, 0..<h), z = rz.sliced(axis: 1, h..<(2 * h))
+        let n = (gates.sliced(axis: 1, (2 * h)..<(3 * h)) + r * recurrent.sliced(axis: 1, (2 * h)..<(3 * h))).tanh()
+        return n + z * (hidden - n)
+    }
+
+    /// One step from a raw input [N, inputSize] and hidden state [N, H].
+    public func callAsFunction(_ input: Tensor, hidden: Tensor) -> Tensor {
+        step(projectedInput: projectInput(input), hidden: hidden)
+    }
+}
+
+/// A stack of GRU layers over batch-first sequences: input [N, T, inputSize] → outputs [N, T, H] (the last
+/// layer's hidden state at every step) and the final hidden state of every layer, [layers, N, H].
+///
+/// Each layer's input projections for all T steps are one GEMM; only the recurrent product runs per step.
+public final class GRU: Module {
+    public let layers: [GRUCell]
+
+    public var hiddenSize: Int { layers[0].hiddenSize }
+    public var inputSize: Int { layers[0].inputSize }
+
+    public init(inputSize: Int, hiddenSize: Int, layerCount: Int = 1, rng: RandomGenerator) {
+        precondition(layerCount >= 1, "GRU: needs at least one layer")
+        layers = (0..<layerCount).map { i in
+            GRUCell(inputSize: i == 0 ? inputSize : hiddenSize, hiddenSize: hiddenSize, rng: rng)
+        }
+        super.init()
+    }
+
+    /// Runs the stack. `initialHidden` is [layers, N, H] (zeros when nil).
+    public func callAsFunction(_ input: Tensor, initialHidden: Tensor? = nil) -> (output: Tensor, hidden: Tensor) {
+        precondition(input.rank == 3 && input.shape[2] == inputSize,
+                     "GRU: input \(input.shape) is not [N, T, \(inputSize)]")
+        let (n, steps, h) = (input.shape[0], input.shape[1], hiddenSize)
+        precondition(steps > 0, "GRU: empty sequence")
+        if let initialHidden {
+            precondition(initialHidden.shape == [layers.count, n, h],
+                         "GRU: initial hidden \(initialHidden.shape) is not [\(layers.count), \(n), \(h)]")
+        }
+        var x = input
+        var finals: [Tensor] = []
+        for (l, cell) in layers.enumerated() {
+            // [N, T, 3H] → [T, N, 3H], so each step's slice is contiguous.
+            let gates = cell.projectInput(x).permuted([1, 0, 2])
+            var state = initialHidden.map { $0.sliced(axis: 0, l..<(l + 1)).reshaped([n, h]) } ?? Tensor(zeros: [n, h])
+            var outputs: [Tensor] = []
+            outputs.reserveCapacity(steps)
+            for t in 0..<steps {
+                state = cell.step(projectedInput: gates.sliced(axis: 0, t..<(t + 1)).reshaped([n, 3 * h]), hidden: state)
+                outputs.append(state)
+            }
+            finals.append(state)
+            x = Tensor.stack(outputs, axis: 1)
+        }
+        return (x, Tensor.stack(finals, axis: 0))
+    }
+}
