@@ -1,15 +1,33 @@
-/// One recorded op: its inputs and the rule turning the output's gradient into the inputs' gradients.
+import Synchronization
+
+/// One recorded op: its inputs, the gradients arriving at its outputs, and the rule turning those into the
+/// inputs' gradients. Ops with several outputs (`unstacked`) share one node, so their backward runs once.
 final class Node {
     let op: String
-    let inputs: [Tensor]
-    /// Returns one gradient per input (nil where an input needs none). Must not capture the output tensor
-    /// (that would be a cycle); capture `output.detached()` instead.
-    let backward: (Tensor) -> [Tensor?]
+    private(set) var inputs: [Tensor]
+    private(set) var backward: (([Tensor?]) -> [Tensor?])?
+    /// Gradients of the outputs, filled while backward runs and released right after use.
+    var outputGrads: [Tensor?]
+    /// Marks nodes seen by the current backward pass (cheaper than a set of identifiers).
+    var mark: UInt64 = 0
 
-    init(op: String, inputs: [Tensor], backward: @escaping (Tensor) -> [Tensor?]) {
+    init(op: String, inputs: [Tensor], outputs: Int, backward: @escaping ([Tensor?]) -> [Tensor?]) {
         self.op = op
         self.inputs = inputs
         self.backward = backward
+        self.outputGrads = Array(repeating: nil, count: outputs)
+    }
+
+    /// Drops the inputs and the rule once used: frees the graph's memory as backward proceeds.
+    func release() {
+        inputs = []
+        backward = nil
+        outputGrads = []
+    }
+
+    func run() -> [Tensor?]? {
+        guard let backward, outputGrads.contains(where: { $0 != nil }) else { return nil }
+        return backward(outputGrads)
     }
 }
 
@@ -25,20 +43,37 @@ public func withoutGrad<R>(_ body: () throws -> R) rethrows -> R {
     try GradMode.$isEnabled.withValue(false, operation: body)
 }
 
+/// Hands out a fresh mark per backward pass.
+private let passCounter = Atomic<UInt64>(0)
+
 extension Tensor {
     /// Attaches a backward rule to `self` when recording and some input needs a gradient. Returns self.
     @discardableResult
     func recorded(_ op: String, _ inputs: [Tensor], _ backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {
         guard GradMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else { return self }
         requiresGrad = true
-        node = Node(op: op, inputs: inputs, backward: backward)
+        node = Node(op: op, inputs: inputs, outputs: 1) { grads in backward(grads[0]!) }
+        outputIndex = 0
         return self
+    }
+
+    /// Attaches one shared backward rule to several outputs. Missing output gradients arrive as nil.
+    static func recorded(_ op: String, outputs: [Tensor], inputs: [Tensor],
+                         _ backward: @escaping ([Tensor?]) -> [Tensor?]) {
+        guard GradMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else { return }
+        let node = Node(op: op, inputs: inputs, outputs: outputs.count, backward: backward)
+        for (i, t) in outputs.enumerated() {
+            t.requiresGrad = true
+            t.node = node
+            t.outputIndex = i
+        }
     }
 
     /// Reverse-mode differentiation from this tensor. A non-scalar tensor needs an explicit `seed` gradient.
     ///
     /// Gradients are accumulated into every leaf that requires one; intermediate gradients and the recorded
-    /// graph are released as soon as they are used, so a second `backward()` through the same graph is an error.
+    /// graph are released as soon as they are used, so a second `backward()` through the same graph reaches
+    /// nothing.
     public func backward(seed: Tensor? = nil) {
         check(requiresGrad, "backward: tensor of shape \(shape) does not require a gradient")
         let start = seed ?? {
@@ -46,43 +81,56 @@ extension Tensor {
             return Tensor(repeating: 1, shape: shape)
         }()
         check(start.shape == shape, "backward: seed shape \(start.shape) for tensor \(shape)")
+        guard let root = node else { accumulate(start); return }
 
-        // Topological order by iterative depth-first search (sequences of GRU steps nest deeply).
-        var order: [Tensor] = []
-        var visited = Set<ObjectIdentifier>()
-        var stack: [(Tensor, Bool)] = [(self, false)]
-        while let (t, expanded) = stack.popLast() {
-            if expanded { order.append(t); continue }
-            guard visited.insert(ObjectIdentifier(t)).inserted else { continue }
-            stack.append((t, true))
-            for input in t.node?.inputs ?? [] where input.requiresGrad && !visited.contains(ObjectIdentifier(input)) {
-                stack.append((input, false))
+        // Nodes in topological order, by iterative depth-first search (GRU steps nest deeply).
+        let mark = passCounter.add(1, ordering: .relaxed).newValue
+        var order: [Node] = []
+        var stack: [(Node, Bool)] = [(root, false)]
+        root.mark = mark
+        while let (n, expanded) = stack.popLast() {
+            if expanded { order.append(n); continue }
+            stack.append((n, true))
+            for input in n.inputs {
+                if let child = input.node, child.mark != mark {
+                    child.mark = mark
+                    stack.append((child, false))
+                }
             }
         }
 
         accumulate(start)
-        for t in order.reversed() {
-            guard let node = t.node, let g = t.grad else { continue }
-            let grads = withoutGrad { node.backward(g) }
-            check(grads.count == node.inputs.count, "backward: \(node.op) returned \(grads.count) gradients")
-            for (input, gi) in zip(node.inputs, grads) where input.requiresGrad {
+        for n in order.reversed() {
+            let inputs = n.inputs
+            guard let grads = withoutGrad({ n.run() }) else { n.release(); continue }
+            check(grads.count == inputs.count, "backward: \(n.op) returned \(grads.count) gradients for \(inputs.count) inputs")
+            n.release()
+            for (input, gi) in zip(inputs, grads) where input.requiresGrad {
                 guard let gi else { continue }
                 check(gi.shape == input.shape,
-                             "backward: \(node.op) gave a gradient of shape \(gi.shape) for input \(input.shape)")
+                      "backward: \(n.op) gave a gradient of shape \(gi.shape) for input \(input.shape)")
                 input.accumulate(gi)
             }
-            t.node = nil
-            t.grad = nil
         }
     }
 
-    /// Adds `g` to the gradient. Never writes into an existing gradient buffer: it may be shared with
-    /// another tensor's gradient (an `add` passes the same gradient to both inputs).
+    /// Adds `g` to this tensor's gradient: the leaf's `grad`, or the producing node's slot. Never writes into
+    /// an existing gradient buffer: it may be shared with another tensor's gradient (`add` passes the same
+    /// gradient to both inputs).
     func accumulate(_ g: Tensor) {
-        guard let existing = grad else { grad = g; return }
-        let out = Tensor.empty(shape)
-        let a = existing.storage.pointer, b = g.storage.pointer, o = out.storage.pointer
-        Threading.parallelRange(count) { s, e in for i in s..<e { o[i] = a[i] + b[i] } }
-        grad = out
+        let existing = node.map { $0.outputGrads.isEmpty ? nil : $0.outputGrads[outputIndex] } ?? grad
+        let total: Tensor
+        if let existing {
+            total = Tensor.empty(shape)
+            let a = existing.storage.pointer, b = g.storage.pointer, o = total.storage.pointer
+            Threading.parallelRange(count) { s, e in for i in s..<e { o[i] = a[i] + b[i] } }
+        } else {
+            total = g
+        }
+        if let node {
+            if !node.outputGrads.isEmpty { node.outputGrads[outputIndex] = total }
+        } else {
+            grad = total
+        }
     }
 }

@@ -12,6 +12,8 @@ public final class Tensor {
     public internal(set) var grad: Tensor?
     /// How this tensor was computed (nil for leaves and for anything made under `withoutGrad`).
     var node: Node?
+    /// Which of the node's outputs this tensor is.
+    var outputIndex = 0
 
     public var count: Int { storage.count }
     public var rank: Int { shape.count }

@@ -110,3 +110,13 @@ func gradientMatchesFiniteDifferences(_ c: GradCase) {
     }
     #expect(result.maxRelativeError > 0.1)
 }
+
+@Test func unstackedGradientCoversUsedAndUnusedSlices() {
+    let x = RandomGenerator(seed: 4).normal([2, 3, 2])
+    let result = checkGradients(of: [x]) { x in
+        let parts = x[0].unstacked(axis: 1)
+        // Slice 1 unused, slice 2 used twice: its gradient must add up, slice 1's must be zero.
+        return parts[0] * parts[2] + parts[2].exp()
+    }
+    #expect(result.maxRelativeError < 1e-2, "\(result)")
+}
