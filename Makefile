@@ -5,7 +5,7 @@ THREADS ?= 2
 PROFILE ?= default
 RELEASE = .build/release
 
-.PHONY: setup build test bench report pdf clean
+.PHONY: setup build test bench bench-peers report pdf clean
 
 setup:
 	@scripts/setup.sh
@@ -19,6 +19,9 @@ test: setup
 bench: build
 	$(RELEASE)/kit-bench --threads 1
 	$(RELEASE)/kit-bench --threads 2
+
+bench-peers: build
+	scripts/bench-peers.sh
 
 report: build
 	$(RELEASE)/report build --root .

@@ -1,1 +1,129 @@
-print("bench: not yet")
+import ArgumentParser
+import Foundation
+import NN
+import Tensor
+
+/// `make bench`: training-step throughput of the three workloads the chapters depend on.
+@main
+struct KitBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kit-bench",
+        abstract: "Steps per second of the MLP, small-UNet and GRU training workloads.")
+
+    @Option(help: "Threads for OpenBLAS and the core's own kernels.")
+    var threads = 1
+
+    @Option(help: "Workloads to run: mlp, mlp-gemm, unet, gru (comma-separated).")
+    var workloads = "mlp,mlp-gemm,unet,gru"
+
+    @Option(help: "Timed steps per workload (after warm-up).")
+    var steps = 10
+
+    @Option(help: "Append one JSON line per workload to this file.")
+    var json: String?
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        guard steps >= 1 else { throw ValidationError("--steps must be at least 1, got \(steps)") }
+        for w in workloads.split(separator: ",") where Workload(rawValue: String(w)) == nil {
+            throw ValidationError("--workloads: unknown workload '\(w)' (known: mlp, mlp-gemm, unet, gru)")
+        }
+    }
+
+    func run() throws {
+        Threading.setThreadCount(threads)
+        let date = ISO8601DateFormatter().string(from: Date())
+        print("kit-bench \(date)  threads \(threads)  OpenBLAS core \(Threading.blasCoreName)")
+        for name in workloads.split(separator: ",") {
+            let workload = Workload(rawValue: String(name))!
+            let seconds = workload.measure(steps: steps)
+            let median = seconds.sorted()[seconds.count / 2]
+            let line = String(format: "%-5@ %8.3f steps/s  (median %.1f ms/step over %d steps; %@)",
+                              workload.rawValue, 1 / median, median * 1000, steps, workload.summary)
+            print(line)
+            if let json {
+                let record: [String: Any] = [
+                    "workload": workload.rawValue, "threads": threads, "stepsPerSecond": 1 / median,
+                    "medianSeconds": median, "steps": steps, "blasCore": Threading.blasCoreName, "date": date,
+                ]
+                let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
+                let handle = FileHandle(forWritingAtPath: json) ?? {
+                    FileManager.default.createFile(atPath: json, contents: nil)
+                    return FileHandle(forWritingAtPath: json)!
+                }()
+                handle.seekToEndOfFile()
+                handle.write(data + Data("\n".utf8))
+                handle.closeFile()
+            }
+        }
+    }
+}
+
+enum Workload: String {
+    case mlp, mlpGEMM = "mlp-gemm", unet, gru
+
+    var summary: String {
+        switch self {
+        case .mlp: "MLP 64→512→1024→1024→512→64, ReLU, batch 4096, MSE, Adam"
+        case .mlpGEMM: "only the 14 sgemm calls of one MLP step: the ceiling for the mlp workload"
+        case .unet: "UNet 32×32, batch 32, channels 64/128, GroupNorm+SiLU, attention at 8×8, MSE, Adam"
+        case .gru: "GRU 3 layers, hidden 24, sequence 24, batch 128, MSE, Adam"
+        }
+    }
+
+    /// Wall time of each timed training step, after three warm-up steps.
+    func measure(steps: Int) -> [Double] {
+        let rng = RandomGenerator(seed: 0)
+        let trainStep: () -> Void
+        switch self {
+        case .mlp:
+            let sizes = [64, 512, 1024, 1024, 512, 64]
+            let layers = (0..<5).map { Linear(inputSize: sizes[$0], outputSize: sizes[$0 + 1], rng: rng) }
+            let model = Sequential(layers.enumerated().flatMap { i, l -> [any Layer] in i < 4 ? [l, ReLU()] : [l] })
+            let optimizer = Adam(for: model, learningRate: 1e-3)
+            let x = rng.normal([4096, 64]), y = rng.normal([4096, 64])
+            trainStep = {
+                meanSquaredError(predicted: model(x), expected: y).backward()
+                optimizer.step()
+                model.zeroGrad()
+            }
+        case .mlpGEMM:
+            let sizes = [64, 512, 1024, 1024, 512, 64]
+            let weights = (0..<5).map { rng.normal([sizes[$0 + 1], sizes[$0]]) }
+            let activations = (0..<6).map { rng.normal([4096, sizes[$0]]) }
+            trainStep = {
+                for i in 0..<5 {
+                    _ = activations[i].matmul(weights[i], transposeB: true)                // forward
+                    _ = activations[i + 1].matmul(activations[i], transposeA: true)        // dW
+                    if i > 0 { _ = activations[i + 1].matmul(weights[i]) }                // dX
+                }
+            }
+        case .unet:
+            let model = BenchUNet(rng: rng)
+            let optimizer = Adam(for: model, learningRate: 1e-4)
+            let x = rng.normal([32, 3, 32, 32]), noise = rng.normal([32, 3, 32, 32])
+            trainStep = {
+                meanSquaredError(predicted: model(x), expected: noise).backward()
+                optimizer.step()
+                model.zeroGrad()
+            }
+        case .gru:
+            let gru = GRU(inputSize: 6, hiddenSize: 24, layerCount: 3, rng: rng)
+            let head = Linear(inputSize: 24, outputSize: 6, rng: rng)
+            let optimizer = Adam(parameters: gru.parameters + head.parameters, learningRate: 1e-3)
+            let x = rng.uniform([128, 24, 6]), y = rng.uniform([128, 24, 6])
+            trainStep = {
+                meanSquaredError(predicted: head(gru(x).output).sigmoid(), expected: y).backward()
+                optimizer.step()
+                gru.zeroGrad()
+                head.zeroGrad()
+            }
+        }
+        for _ in 0..<3 { trainStep() }
+        return (0..<steps).map { _ in
+            let start = DispatchTime.now().uptimeNanoseconds
+            trainStep()
+            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        }
+    }
+}
