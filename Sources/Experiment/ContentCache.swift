@@ -1,0 +1,99 @@
+import Foundation
+
+/// What a cached result depends on. Its SHA-256 names the cache file, so a change to any part — code, settings,
+/// data or seed — misses the cache instead of returning a stale value.
+public struct CacheKey: Equatable, Sendable, CustomStringConvertible {
+    /// SHA-256 hex of the canonical JSON of all parts.
+    public let digest: String
+
+    /// - Parameters:
+    ///   - name: what is computed (`"train-tabddpm"`), so two computations with equal settings do not collide.
+    ///   - codeVersion: bump when the code producing the value changes meaningfully (e.g. `"tabddpm-v2"`).
+    ///   - config: the settings the value depends on (not necessarily the whole run's configuration).
+    ///   - inputHashes: SHA-256 of every input file, in a fixed order.
+    ///   - seed: the random seed of the computation.
+    public init(name: String, codeVersion: String, config: some Encodable, inputHashes: [String] = [],
+                seed: UInt64) throws {
+        let parts = JSONValue.object([
+            "name": .string(name),
+            "code": .string(codeVersion),
+            "config": try JSONValue(encoding: config),
+            "inputs": .array(inputHashes.map(JSONValue.string)),
+            "seed": .string(String(seed)),
+        ])
+        digest = SHA256Hex.digest(of: try parts.canonicalText())
+    }
+
+    public var description: String { digest }
+}
+
+/// A directory of computed results addressed by `CacheKey`, so re-running a chapter skips work whose inputs did
+/// not change. Files are written atomically; a file that does not decode (a crash before this kit, disk trouble,
+/// a changed result type) is treated as absent and recomputed.
+public struct ContentCache: Sendable {
+    public let directory: URL
+
+    public init(directory: URL) {
+        self.directory = directory
+    }
+
+    /// Where the value for `key` lives.
+    public func url(for key: CacheKey) -> URL {
+        directory.appendingPathComponent("\(key.digest).json")
+    }
+
+    /// The stored value for `key` if there is a readable one; otherwise computes it, stores it and returns it.
+    public func cached<Value: Codable>(key: CacheKey, compute: () throws -> Value) throws -> Value {
+        if let value: Value = load(key) { return value }
+        let value = try compute()
+        try store(value, for: key)
+        return value
+    }
+
+    /// The asynchronous form of `cached(key:compute:)`, running on the caller's executor.
+    nonisolated(nonsending)
+    public func cached<Value: Codable>(key: CacheKey, compute: () async throws -> Value) async throws -> Value {
+        if let value: Value = load(key) { return value }
+        let value = try await compute()
+        try store(value, for: key)
+        return value
+    }
+
+    /// The stored value, or nil when it is missing or unreadable (an unreadable file is reported on standard error).
+    public func load<Value: Decodable>(_ key: CacheKey) -> Value? {
+        let url = url(for: key)
+        guard let data = try? Data(contentsOf: url) else { return nil }
+        do {
+            return try Self.decoder.decode(Value.self, from: data)
+        } catch {
+            printToStandardError("cache: ignoring unreadable \(url.path) (\(describe(error))); recomputing\n")
+            return nil
+        }
+    }
+
+    /// Stores `value` under `key`, replacing any previous file atomically.
+    public func store<Value: Encodable>(_ value: Value, for key: CacheKey) throws {
+        let data: Data
+        do {
+            data = try Self.encoder.encode(value)
+        } catch {
+            throw KitError.encoding(what: "cached \(Value.self) for \(url(for: key).path)", reason: describe(error))
+        }
+        try AtomicFile.write(data, to: url(for: key))
+    }
+
+    // Diverged losses are NaN; the cache must hold them rather than refuse the value.
+    private static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "+Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return encoder
+    }
+
+    private static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "+Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return decoder
+    }
+}
