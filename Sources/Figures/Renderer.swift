@@ -114,13 +114,16 @@ private struct PanelPainter {
         let x = resolved.x, y = resolved.y
         canvas.font(Style.tickSize)
         let yTickWidth = showsYTickLabels ? (y.tickLabels.map(canvas.textWidth).max() ?? 0) : 0
-        let lastXLabel = showsXTickLabels ? (x.tickLabels.last.map(canvas.textWidth) ?? 0) : 0
+        // Measured even when hidden (shared x), so stacked panels keep aligned plot edges.
+        let lastXLabel = x.tickLabels.last.map(canvas.textWidth) ?? 0
+        let firstXLabel = x.tickLabels.first.map(canvas.textWidth) ?? 0
         var left = yTickWidth + Style.tickLength + Style.gap
         if panel.yLabel != nil && showsYTickLabels { left += Style.labelSize + 6 }
+        left = max(left, firstXLabel / 2 + 6)  // keeps the first x tick label off the neighbouring panel
         var bottom = Style.tickLength + Style.gap
         if showsXTickLabels { bottom += Style.tickSize + 2 }
-        if panel.xLabel != nil && showsXTickLabels { bottom += Style.labelSize + 8 }
-        var right = max(6, lastXLabel / 2 + 2)
+        if panel.xLabel != nil && showsXTickLabels { bottom += Style.labelSize + 5 }
+        var right = max(6, lastXLabel / 2 + 6)
         if let bar = resolved.colorBar { right = max(right, colorBarWidth(bar) + 8) }
         let legend = legendSize()
         if panel.legend == .outside, let legend { right += legend.width + 6 }
@@ -452,26 +455,26 @@ private struct PanelPainter {
 
     private func drawImage(in area: Rect) {
         guard case .image(let image) = panel.layers[0], let picture = resolved.pictures[0] else { return }
-        var legendWidth = 0.0
-        var classes: [Int] = []
-        if let mask = image.mask {
-            classes = mask.classNames.indices.filter { $0 != mask.transparentClass }
-            canvas.font(Style.legendSize)
-            legendWidth = 8 + 14 + 6 + (classes.map { canvas.textWidth(mask.classNames[$0]) }.max() ?? 0) + 4
-        }
-        let room = area.inset(bottom: 2).inset(right: legendWidth)
+        // A mask's legend runs in one row under the image, so masked and unmasked panels side by side keep
+        // the same image size.
+        let legendHeight = image.mask == nil ? 0.0 : Style.legendSize + 10
+        let room = area.inset(bottom: 2 + legendHeight)
         let scale = min(room.width / Double(picture.width), room.height / Double(picture.height))
         let size = (Double(picture.width) * scale, Double(picture.height) * scale)
         let target = Rect(x: room.x + (room.width - size.0) / 2, y: room.y, width: size.0, height: size.1)
         canvas.raster(picture, in: target)
         guard let mask = image.mask else { return }
         canvas.font(Style.legendSize)
-        for (row, c) in classes.enumerated() {
-            let y = target.y + 4 + Double(row) * 15 + 7.5
-            let swatch = Rect(x: target.maxX + 8, y: y - 5, width: 14, height: 10)
+        let classes = mask.classNames.indices.filter { $0 != mask.transparentClass }
+        let widths = classes.map { 14 + 5 + canvas.textWidth(mask.classNames[$0]) }
+        var x = target.x + (target.width - widths.reduce(0, +) - 14 * Double(max(classes.count - 1, 0))) / 2
+        let y = target.maxY + 6 + Style.legendSize / 2
+        for (c, width) in zip(classes, widths) {
+            let swatch = Rect(x: x, y: y - 5, width: 14, height: 10)
             canvas.fill(swatch, mask.color(of: c))
             canvas.stroke(swatch, Style.frame, width: 0.5)
-            canvas.text(mask.classNames[c], x: swatch.maxX + 6, y: y, alignY: .middle, color: Style.text)
+            canvas.text(mask.classNames[c], x: swatch.maxX + 5, y: y, alignY: .middle, color: Style.text)
+            x += width + 14
         }
     }
 }

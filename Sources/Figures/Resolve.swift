@@ -327,8 +327,9 @@ private struct Preparation {
         return result
     }
 
-    /// Loose fit (domain = enclosing nice ticks) unless the range is fixed or the data defines its own extent
-    /// (heatmaps, bar slots); then ticks are those inside it.
+    /// Linear axes fit loosely (domain = enclosing nice ticks) unless the range is fixed or the data defines
+    /// its own extent (heatmaps, bar slots); then ticks are those inside it. Log axes fit the data with a 3 %
+    /// margin, since widening to whole decades can waste most of the plot.
     static func axis(_ scale: Scale, bounds: ClosedRange<Double>, fixed: ClosedRange<Double>?, tight: Bool,
                      _ at: String) throws -> Axis {
         if let fixed {
@@ -337,7 +338,14 @@ private struct Preparation {
                 throw FigureError.invalidInput(at, "\(fixed) is empty, not finite or not positive on a log scale")
             }
         }
-        let span = fixed ?? bounds
+        var span = fixed ?? bounds
+        var tight = tight
+        if scale == .log && fixed == nil && !tight {
+            let (low, high) = (log10(span.lowerBound), log10(span.upperBound))
+            let margin = max(high - low, 0.1) * 0.03
+            span = pow(10, low - margin)...pow(10, high + margin)
+            tight = true
+        }
         let ticks = scale == .log
             ? Ticks.logarithmic(lower: span.lowerBound, upper: span.upperBound)
             : Ticks.linear(lower: span.lowerBound, upper: span.upperBound)
@@ -346,7 +354,13 @@ private struct Preparation {
         }
         let (low, high) = Ticks.widenedIfDegenerate(span.lowerBound, span.upperBound)
         let slack = 1e-9 * (high - low)
-        let inside = ticks.filter { $0 >= low - slack && $0 <= high + slack }
+        var inside = ticks.filter { $0 >= low - slack && $0 <= high + slack }
+        if scale == .log && inside.count < 3 {
+            // Under three decades in view: label 1, 2 and 5 of every decade instead.
+            let decades = Int(log10(low).rounded(.down))...Int(log10(high).rounded(.up))
+            inside = decades.flatMap { e in [1.0, 2, 5].map { $0 * Ticks.powerOfTen(e) } }
+                .filter { $0 >= low - slack && $0 <= high + slack }
+        }
         return Axis(scale: scale, domain: low...high, ticks: inside, tickLabels: Ticks.labels(inside, scale: scale))
     }
 }
