@@ -1,6 +1,30 @@
 import Foundation
 import Tensor
 
+/// A table of `count` learned vectors of size `dimension`, looked up by index (PyTorch's init: N(0, 1)).
+public final class Embedding: Module {
+    public let weight: Tensor
+
+    public var count: Int { weight.shape[0] }
+    public var dimension: Int { weight.shape[1] }
+
+    public init(count: Int, dimension: Int, rng: RandomGenerator) {
+        weight = Initialization.normal([count, dimension], rng: rng)
+        super.init()
+    }
+
+    /// Rows for `indices`: shape [indices.count, dimension]. The gradient scatter-adds into the table.
+    public func callAsFunction(_ indices: [Int]) -> Tensor {
+        weight.gathering(indices, axis: 0)
+    }
+
+    /// Rows for `indices` laid out in `shape` (e.g. [N, T]): shape `shape + [dimension]`.
+    public func callAsFunction(_ indices: [Int], shape: [Int]) -> Tensor {
+        precondition(shape.reduce(1, *) == indices.count, "Embedding: \(indices.count) indices for shape \(shape)")
+        return weight.gathering(indices, axis: 0).reshaped(shape + [dimension])
+    }
+}
+
 /// The sinusoidal timestep embedding of DDPM and TabDDPM (after Vaswani et al. 2017): for `half = dimension / 2`
 /// frequencies fᵢ = maxPeriod^(−i/half), i = 0..<half, the embedding of t is [sin(t·f₀), …, sin(t·f_{half−1}),
 /// cos(t·f₀), …, cos(t·f_{half−1})] (cosines first when `cosineFirst`, as in TabDDPM's and guided-diffusion's

@@ -35,11 +35,12 @@ public final class GRUCell: Module {
     /// One step from an already projected input `gates` ([N, 3H]) and the previous hidden state ([N, H]).
     public func step(projectedInput gates: Tensor, hidden: Tensor) -> Tensor {
         let h = hiddenSize
+        let n = hidden.shape[0]
         let recurrent = Tensor.linear(hidden, weight: weightHH, bias: biasHH)
-        let rz = (gates.sliced(axis: 1, 0..<(2 * h)) + recurrent.sliced(axis: 1, 0..<(2 * h))).sigmoid()
-        let r = rz.sliced(axis: 1, 0..<h), z = rz.sliced(axis: 1, h..<(2 * h))
-        let n = (gates.sliced(axis: 1, (2 * h)..<(3 * h)) + r * recurrent.sliced(axis: 1, (2 * h)..<(3 * h))).tanh()
-        return n + z * (hidden - n)
+        let gi = gates.reshaped([n, 3, h]).unstacked(axis: 1), gh = recurrent.reshaped([n, 3, h]).unstacked(axis: 1)
+        let r = (gi[0] + gh[0]).sigmoid(), z = (gi[1] + gh[1]).sigmoid()
+        let candidate = (gi[2] + r * gh[2]).tanh()
+        return candidate + z * (hidden - candidate)
     }
 
     /// One step from a raw input [N, inputSize] and hidden state [N, H].
@@ -79,13 +80,13 @@ public final class GRU: Module {
         var x = input
         var finals: [Tensor] = []
         for (l, cell) in layers.enumerated() {
-            // [N, T, 3H] → [T, N, 3H], so each step's slice is contiguous.
-            let gates = cell.projectInput(x).permuted([1, 0, 2])
+            // One GEMM for every step's input projections, split into T pieces by one op.
+            let gates = cell.projectInput(x).unstacked(axis: 1)
             var state = initialHidden.map { $0.sliced(axis: 0, l..<(l + 1)).reshaped([n, h]) } ?? Tensor(zeros: [n, h])
             var outputs: [Tensor] = []
             outputs.reserveCapacity(steps)
             for t in 0..<steps {
-                state = cell.step(projectedInput: gates.sliced(axis: 0, t..<(t + 1)).reshaped([n, 3 * h]), hidden: state)
+                state = cell.step(projectedInput: gates[t], hidden: state)
                 outputs.append(state)
             }
             finals.append(state)
