@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+"""PyTorch peer of `kit-bench`: the same three training workloads, timed the same way.
+
+Workloads (see Sources/Bench/KitBench.swift and Sources/Bench/BenchUNet.swift for the originals):
+  mlp   MLP 64→512→1024→1024→512→64, ReLU between layers, batch 4096, MSE vs normal targets, Adam lr 1e-3
+  unet  small UNet 32×32, batch 32, channels 64/128, GroupNorm(32)+SiLU, attention at 8×8, MSE vs noise,
+        Adam lr 1e-4
+  gru   3-layer nn.GRU (batch-first, input 6, hidden 24), sequence 24, batch 128, Linear 24→6 + sigmoid,
+        MSE vs uniform targets, Adam lr 1e-3
+
+Eager mode, float32, NCHW (PyTorch's default layout), torch.optim.Adam with its defaults. One step is
+forward, MSE, backward, optimizer.step(), zero_grad(), as in the kit. Timing: 3 warm-up steps, then --steps
+timed steps; the median step time is reported as steps/s.
+
+Threads: --threads N pins the process to the first N CPUs it may run on and calls torch.set_num_threads(N)
+(inter-op threads 1). torch is not a requirement of the kit: without it this script says so and exits 2.
+
+Usage: python bench/peers/torch_bench.py --threads 1 --steps 10 --workloads mlp,unet,gru [--json FILE]
+"""
+
+import argparse
+import datetime
+import json
+import os
+import sys
+import time
+
+WORKLOADS = ("mlp", "unet", "gru")
+SUMMARIES = {
+    "mlp": "MLP 64→512→1024→1024→512→64, ReLU, batch 4096, MSE, Adam",
+    "unet": "UNet 32×32, batch 32, channels 64/128, GroupNorm+SiLU, attention at 8×8, MSE, Adam",
+    "gru": "GRU 3 layers, hidden 24, sequence 24, batch 128, MSE, Adam",
+}
+
+
+def parse_arguments():
+    parser = argparse.ArgumentParser(description="PyTorch peer of kit-bench: steps per second of the MLP, "
+                                                 "small-UNet and GRU training workloads.")
+    parser.add_argument("--threads", type=int, default=1, help="CPUs to pin to and torch.set_num_threads.")
+    parser.add_argument("--workloads", default=",".join(WORKLOADS),
+                        help="Workloads to run: mlp, unet, gru (comma-separated).")
+    parser.add_argument("--steps", type=int, default=10, help="Timed steps per workload (after warm-up).")
+    parser.add_argument("--json", help="Append one JSON line per workload to this file.")
+    args = parser.parse_args()
+    if args.threads < 1:
+        parser.error(f"--threads must be at least 1, got {args.threads}")
+    if args.steps < 1:
+        parser.error(f"--steps must be at least 1, got {args.steps}")
+    args.workloads = [w for w in args.workloads.split(",") if w]
+    for w in args.workloads:
+        if w not in WORKLOADS:
+            parser.error(f"--workloads: unknown workload '{w}' (known: {', '.join(WORKLOADS)})")
+    return args
+
+
+def pin_threads(threads):
+    """Restricts this process to the first `threads` CPUs it may use and sets the OpenMP/BLAS counts."""
+    allowed = sorted(os.sched_getaffinity(0))
+    if threads > len(allowed):
+        sys.exit(f"torch_bench: --threads {threads} but only {len(allowed)} CPUs are available ({allowed})")
+    os.sched_setaffinity(0, set(allowed[:threads]))
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = str(threads)
+    return allowed[:threads]
+
+
+ARGS = parse_arguments()
+CPUS = pin_threads(ARGS.threads)
+
+try:
+    import torch  # noqa: E402  (after pinning, so OpenMP sees the thread count)
+    from torch import nn  # noqa: E402
+    import torch.nn.functional as F  # noqa: E402
+except ImportError:
+    print(f"torch_bench: PyTorch is not installed in this Python ({sys.executable}); "
+          "install torch to run the PyTorch peer (it is optional).", file=sys.stderr)
+    sys.exit(2)
+
+torch.set_num_threads(ARGS.threads)
+try:
+    torch.set_num_interop_threads(1)
+except RuntimeError:
+    pass  # already set, or parallel work has started: harmless for this benchmark
+
+
+# MARK: UNet (BenchUNet)
+
+class ResidualBlock(nn.Module):
+    """GroupNorm → SiLU → 3×3 conv, twice, with a 1×1 projection on the skip path when channels change."""
+
+    def __init__(self, channels, output_channels):
+        super().__init__()
+        self.norm1 = nn.GroupNorm(32, channels)
+        self.conv1 = nn.Conv2d(channels, output_channels, 3, padding=1)
+        self.norm2 = nn.GroupNorm(32, output_channels)
+        self.conv2 = nn.Conv2d(output_channels, output_channels, 3, padding=1)
+        self.skip = nn.Conv2d(channels, output_channels, 1) if channels != output_channels else None
+
+    def forward(self, x):
+        h = self.conv2(F.silu(self.norm2(self.conv1(F.silu(self.norm1(x))))))
+        return h + (self.skip(x) if self.skip is not None else x)
+
+
+class SelfAttention2d(nn.Module):
+    """Single-head spatial self-attention: GroupNorm → q, k, v Linear over channels → softmax(q·kᵀ/√C) over
+    the H·W positions → output Linear → residual add."""
+
+    def __init__(self, channels):
+        super().__init__()
+        self.norm = nn.GroupNorm(32, channels)
+        self.query = nn.Linear(channels, channels)
+        self.key = nn.Linear(channels, channels)
+        self.value = nn.Linear(channels, channels)
+        self.output = nn.Linear(channels, channels)
+
+    def forward(self, x):
+        n, c, height, width = x.shape
+        h = self.norm(x).reshape(n, c, height * width).transpose(1, 2)  # [N, HW, C]
+        q, k, v = self.query(h), self.key(h), self.value(h)
+        weights = torch.softmax(torch.bmm(q, k.transpose(1, 2)) * (1 / c ** 0.5), dim=-1)  # [N, HW, HW]
+        attended = self.output(torch.bmm(weights, v))  # [N, HW, C]
+        return x + attended.transpose(1, 2).reshape(n, c, height, width)
+
+
+class BenchUNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.input = nn.Conv2d(3, 64, 3, padding=1)
+        self.down1 = ResidualBlock(64, 64)
+        self.downsample1 = nn.Conv2d(64, 64, 3, stride=2, padding=1)
+        self.down2 = ResidualBlock(64, 128)
+        self.downsample2 = nn.Conv2d(128, 128, 3, stride=2, padding=1)
+        self.middle = ResidualBlock(128, 128)
+        self.attention = SelfAttention2d(128)
+        self.upConv2 = nn.Conv2d(128, 128, 3, padding=1)
+        self.up2 = ResidualBlock(256, 64)
+        self.upConv1 = nn.Conv2d(64, 64, 3, padding=1)
+        self.up1 = ResidualBlock(128, 64)
+        self.outNorm = nn.GroupNorm(32, 64)
+        self.output = nn.Conv2d(64, 3, 3, padding=1)
+
+    def forward(self, x):
+        h0 = self.down1(self.input(x))                                         # 64 × 32 × 32
+        h1 = self.down2(self.downsample1(h0))                                  # 128 × 16 × 16
+        m = self.attention(self.middle(self.downsample2(h1)))                  # 128 × 8 × 8
+        up = F.interpolate(m, scale_factor=2, mode="nearest")
+        u2 = self.up2(torch.cat([self.upConv2(up), h1], dim=1))                # 64 × 16 × 16
+        up = F.interpolate(u2, scale_factor=2, mode="nearest")
+        u1 = self.up1(torch.cat([self.upConv1(up), h0], dim=1))                # 64 × 32 × 32
+        return self.output(F.silu(self.outNorm(u1)))
+
+
+# MARK: GRU
+
+class GRUHead(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(input_size=6, hidden_size=24, num_layers=3, batch_first=True)
+        self.head = nn.Linear(24, 6)
+
+    def forward(self, x):
+        output, _ = self.gru(x)
+        return torch.sigmoid(self.head(output))
+
+
+# MARK: Workloads
+
+def build(workload, generator):
+    """Returns (model, input, target, learning rate)."""
+    if workload == "mlp":
+        sizes = [64, 512, 1024, 1024, 512, 64]
+        layers = []
+        for i in range(5):
+            layers.append(nn.Linear(sizes[i], sizes[i + 1]))
+            if i < 4:
+                layers.append(nn.ReLU())
+        x = torch.randn(4096, 64, generator=generator)
+        y = torch.randn(4096, 64, generator=generator)
+        return nn.Sequential(*layers), x, y, 1e-3
+    if workload == "unet":
+        x = torch.randn(32, 3, 32, 32, generator=generator)
+        noise = torch.randn(32, 3, 32, 32, generator=generator)
+        return BenchUNet(), x, noise, 1e-4
+    if workload == "gru":
+        x = torch.rand(128, 24, 6, generator=generator)
+        y = torch.rand(128, 24, 6, generator=generator)
+        return GRUHead(), x, y, 1e-3
+    raise ValueError(workload)
+
+
+def measure(workload, steps):
+    """Returns the wall time of each timed step (after 3 warm-up steps) and the parameter count."""
+    torch.manual_seed(0)
+    generator = torch.Generator().manual_seed(0)
+    model, x, y, learning_rate = build(workload, generator)
+    model.train()
+    optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
+    count = sum(p.numel() for p in model.parameters())
+
+    def step():
+        loss = F.mse_loss(model(x), y)
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+        return loss
+
+    for _ in range(3):
+        step()
+    times = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        loss = step()
+        times.append(time.perf_counter() - start)
+    if not torch.isfinite(loss).item():
+        sys.exit(f"torch_bench: {workload} loss is not finite ({loss.item()})")
+    return times, count
+
+
+def main():
+    date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    peer = f"torch {torch.__version__}"
+    print(f"torch-bench {date}  threads {ARGS.threads} (torch {torch.get_num_threads()})  {peer}  CPUs {CPUS}",
+          flush=True)
+    for workload in ARGS.workloads:
+        times, count = measure(workload, ARGS.steps)
+        median = sorted(times)[len(times) // 2]  # the same (upper) median as kit-bench
+        print(f"{workload:<5} {1 / median:8.3f} steps/s  (median {median * 1000:.1f} ms/step over {ARGS.steps} "
+              f"steps; {SUMMARIES[workload]}; {count:,} parameters)", flush=True)
+        if ARGS.json:
+            record = {"workload": workload, "threads": ARGS.threads, "stepsPerSecond": 1 / median,
+                      "medianSeconds": median, "steps": ARGS.steps, "peer": peer, "parameters": count,
+                      "optimizer": "torch.optim.Adam", "date": date}
+            with open(ARGS.json, "a") as f:
+                f.write(json.dumps(record, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    main()
