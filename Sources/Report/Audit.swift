@@ -394,6 +394,11 @@ public struct Audit: Codable, Sendable {
         for t in tables {
             let rows = numbers.filter { $0.paperTable == t }
             out += "<h3 class=\"audit-table\">\(HTML.text(t)) <span class=\"muted\">— \(HTML.text(rows.first?.chapter ?? ""))</span></h3>"
+            // A table whose chapter has not run: say it once instead of on every row.
+            let allYet = rows.allSatisfy { $0.verdict == .notReproducedYet }
+            if allYet, let ch = rows.first?.chapter {
+                out += "<p class=\"placeholder\">\(notReproducedYetHTML(chapter: ch))</p>"
+            }
             out += "<div class=\"table-wrap\"><table class=\"audit\"><thead><tr><th>row · metric</th><th>paper</th>"
                 + "<th>ours (n: what n covers)</th><th>Δ</th><th>tolerance rule</th><th>verdict</th></tr></thead><tbody>"
             for r in rows {
@@ -401,7 +406,7 @@ public struct Audit: Codable, Sendable {
                 if let n = r.n { ours += "<br><span class=\"muted\">n = \(n)\(r.nCovers.map { ": " + HTML.text($0) } ?? "")</span>" }
                 if let d = r.deviation, !d.isEmpty { ours += "<br><span class=\"muted\">deviation: \(HTML.text(d))</span>" }
                 var verdict = "<span class=\"pill \(r.verdict.cssClass)\">\(r.verdict.symbol) \(HTML.text(r.verdict.rawValue))</span>"
-                if let why = r.reason { verdict += "<br><span class=\"muted\">\(HTML.text(why))</span>" }
+                if let why = r.reason, !allYet { verdict += "<br><span class=\"muted\">\(HTML.text(why))</span>" }
                 if let note = r.dataNote { verdict += "<br><span class=\"muted\">\(HTML.text(note))</span>" }
                 let tol = r.ours == nil ? "<span class=\"muted\">—</span>" : HTML.text(r.tolerance)
                 out += "<tr><td>\(HTML.text(r.label))</td><td class=\"num\">\(HTML.text(r.paper))</td>"

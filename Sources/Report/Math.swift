@@ -168,6 +168,11 @@ struct MathParser {
     static func applyFunctions(_ atoms: [Atom]) -> [Atom] {
         var out: [Atom] = []
         for (i, a) in atoms.enumerated() {
+            // TeX's thin space between an ordinary (or closing) atom and a following operator name: "a log y".
+            if a.kind == .function || a.kind == .limitFunction, i > 0,
+               [.ord, .close, .function, .limitFunction].contains(atoms[i - 1].kind) {
+                out.append(Atom(xml: "<mspace width=\"0.1667em\"></mspace>", kind: .mo))
+            }
             out.append(a)
             guard a.kind == .function || a.kind == .limitFunction else { continue }
             let next = i + 1 < atoms.count ? atoms[i + 1] : nil
@@ -510,10 +515,16 @@ struct MathParser {
         let (atoms, stop) = try parseList()
         guard stop == .right else { throw MathError.syntax("\\left without \\right") }
         let close = try readDelimiter()
+        // Chromium draws a stretchy fence around one-line content with a larger glyph variant and visible side
+        // gaps, where TeX would use the normal glyph. So fences stretch only around tall content.
+        let inner = Self.join(atoms)
+        let tall = ["<mfrac", "<munderover", "<munder", "<mtable", "<msqrt", "<mroot", "∑", "∏", "∫",
+                    "displaystyle=\"true\"", "stretchy=\"true\""].contains { inner.contains($0) }
+        let stretch = tall ? "true" : "false"
         var xml = "<mrow>"
-        if !open.isEmpty { xml += "<mo fence=\"true\" form=\"prefix\" stretchy=\"true\">\(open)</mo>" }
-        xml += Self.join(atoms)
-        if !close.isEmpty { xml += "<mo fence=\"true\" form=\"postfix\" stretchy=\"true\">\(close)</mo>" }
+        if !open.isEmpty { xml += "<mo fence=\"true\" form=\"prefix\" stretchy=\"\(stretch)\">\(open)</mo>" }
+        xml += inner
+        if !close.isEmpty { xml += "<mo fence=\"true\" form=\"postfix\" stretchy=\"\(stretch)\">\(close)</mo>" }
         xml += "</mrow>"
         return Atom(xml: xml, kind: .open)
     }

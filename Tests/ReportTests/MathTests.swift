@@ -40,10 +40,15 @@ import Testing
     }
 
     @Test func leftRight() throws {
-        #expect(try body(#"\left( x \right)"#) == "<mrow><mrow><mo fence=\"true\" form=\"prefix\" stretchy=\"true\">(</mo>"
-            + "<mi>x</mi><mo fence=\"true\" form=\"postfix\" stretchy=\"true\">)</mo></mrow></mrow>")
-        #expect(try body(#"\left\lVert x \right."#) == "<mrow><mrow><mo fence=\"true\" form=\"prefix\" stretchy=\"true\">‖</mo>"
+        // around tall content the fences stretch
+        #expect(try body(#"\left( \frac{a}{b} \right)"#) == "<mrow><mrow><mo fence=\"true\" form=\"prefix\" stretchy=\"true\">(</mo>"
+            + "<mfrac><mi>a</mi><mi>b</mi></mfrac><mo fence=\"true\" form=\"postfix\" stretchy=\"true\">)</mo></mrow></mrow>")
+        // around one-line content they keep the normal glyph (Chromium would otherwise pick a wider variant)
+        #expect(try body(#"\left( x \right)"#) == "<mrow><mrow><mo fence=\"true\" form=\"prefix\" stretchy=\"false\">(</mo>"
+            + "<mi>x</mi><mo fence=\"true\" form=\"postfix\" stretchy=\"false\">)</mo></mrow></mrow>")
+        #expect(try body(#"\left\lVert x \right."#) == "<mrow><mrow><mo fence=\"true\" form=\"prefix\" stretchy=\"false\">‖</mo>"
             + "<mi>x</mi></mrow></mrow>")
+        #expect(throws: MathError.self) { try MathConverter.body(#"\left( x"#) }
     }
 
     @Test func letterStylesAreUnicodeNotMathvariant() throws {
@@ -72,6 +77,9 @@ import Testing
         #expect(try body(#"\log x"#) == "<mrow><mi>log</mi><mo lspace=\"0\" rspace=\"0.1667em\">\u{2061}</mo><mi>x</mi></mrow>")
         #expect(try body(#"\max_{x}"#, display: true) == "<mrow><munder><mi>max</mi><mi>x</mi></munder></mrow>")
         #expect(try body(#"\exp"#) == "<mrow><mi>exp</mi></mrow>")
+        // thin space between an ordinary atom and an operator name, as in TeX
+        #expect(try body(#"a\log(y)"#) == "<mrow><mi>a</mi><mspace width=\"0.1667em\"></mspace><mi>log</mi><mo>\u{2061}</mo>"
+            + "<mo stretchy=\"false\">(</mo><mi>y</mi><mo stretchy=\"false\">)</mo></mrow>")
     }
 
     @Test func accents() throws {
