@@ -19,8 +19,8 @@ public final class Linear: Module, Layer {
     public init(weight: Tensor, bias: Tensor?) {
         precondition(weight.rank == 2, "Linear: weight must be [out, in], got \(weight.shape)")
         if let bias { precondition(bias.shape == [weight.shape[0]], "Linear: bias \(bias.shape) for weight \(weight.shape)") }
-        self.weight = .parameter(weight)
-        self.bias = bias.map { .parameter($0) }
+        self.weight = .trainableCopy(weight)
+        self.bias = bias.map { .trainableCopy($0) }
         super.init()
     }
 

@@ -166,7 +166,7 @@ public protocol Layer: Module {
 
 extension Tensor {
     /// A new trainable parameter holding `values` (copied), for layer initialisers.
-    static func parameter(_ values: Tensor) -> Tensor {
+    static func trainableCopy(_ values: Tensor) -> Tensor {
         let p = values.copy()
         p.requiresGrad = true
         return p

@@ -22,7 +22,25 @@ public struct ParameterState<State> {
     public var state: State
 }
 
-/// Something that updates parameters from their gradients.
+/// Something that updates parameters from their gradients. A training loop:
+///
+///     let rng = RandomGenerator(seed: 0)
+///     let model = Sequential(Linear(inputSize: 2, outputSize: 64, rng: rng), SiLU(),
+///                            Linear(inputSize: 64, outputSize: 1, rng: rng))
+///     let optimizer = AdamW(for: model, learningRate: 1e-3)
+///     let schedule = LearningRateSchedule.cosine(peak: 1e-3, warmupSteps: 100, totalSteps: 10_000, minimum: 0)
+///     let ema = ExponentialMovingAverage(of: model, decay: 0.999)
+///     for step in 0..<10_000 {
+///         let (x, y) = batch(step)
+///         model.zeroGrad()
+///         let loss = meanSquaredError(predicted: model(x), expected: y)
+///         loss.backward()
+///         clipGradientNorm(of: model, maxNorm: 1)
+///         optimizer.learningRate = schedule(step)
+///         optimizer.step()
+///         ema.update()
+///     }
+///     try model.save(to: URL(fileURLWithPath: "model.safetensors"))
 public protocol Optimizer: AnyObject {
     var learningRate: Float { get set }
     /// Updates every parameter that has a gradient (parameters without one are left alone, their state too).

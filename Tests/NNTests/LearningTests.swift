@@ -104,4 +104,41 @@ import Testing
         let correct = zip(logits, y.scalars).filter { ($0 > 0) == ($1 > 0.5) }.count
         #expect(Double(correct) / 200 >= 0.9, "bar accuracy \(Double(correct) / 200)")
     }
+
+    /// The training loop from `Optimizer`'s documentation, shortened: loss goes down and the EMA weights load back.
+    @Test func documentedTrainingLoop() throws {
+        let rng = RandomGenerator(seed: 7)
+        let model = Sequential(Linear(inputSize: 2, outputSize: 64, rng: rng), SiLU(),
+                               Linear(inputSize: 64, outputSize: 1, rng: rng))
+        let optimizer = AdamW(for: model, learningRate: 1e-2)
+        let schedule = LearningRateSchedule.cosine(peak: 1e-2, warmupSteps: 10, totalSteps: 200, minimum: 1e-3)
+        let ema = ExponentialMovingAverage(of: model, decay: 0.9)
+        let x = rng.uniform([128, 2], low: -1, high: 1)
+        let y = (x.sliced(axis: 1, 0..<1) * x.sliced(axis: 1, 1..<2)) * 2
+        var losses: [Float] = []
+        for step in 0..<200 {
+            model.zeroGrad()
+            let loss = meanSquaredError(predicted: model(x), expected: y)
+            loss.backward()
+            clipGradientNorm(of: model, maxNorm: 1)
+            optimizer.learningRate = schedule(step)
+            optimizer.step()
+            ema.update()
+            losses.append(loss.item)
+        }
+        #expect(losses.last! < losses.first! / 10, "loss \(losses.first!) → \(losses.last!)")
+
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("ema.safetensors")
+        let averaged = Sequential(Linear(inputSize: 2, outputSize: 64, rng: rng), SiLU(),
+                                  Linear(inputSize: 64, outputSize: 1, rng: rng))
+        ema.copy(into: averaged)
+        try averaged.save(to: url, metadata: ["steps": "200"])
+        let restored = Sequential(Linear(inputSize: 2, outputSize: 64, rng: rng), SiLU(),
+                                  Linear(inputSize: 64, outputSize: 1, rng: rng))
+        #expect(try restored.load(from: url) == ["steps": "200"])
+        let emaLoss = withoutGrad { meanSquaredError(predicted: restored(x), expected: y).item }
+        #expect(emaLoss < losses.first! / 10)
+    }
 }
