@@ -87,15 +87,15 @@ extension Tensor {
         let mark = passCounter.add(1, ordering: .relaxed).newValue
         var order: [Node] = []
         var stack: [(Node, Bool)] = [(root, false)]
-        root.mark = mark
         while let (n, expanded) = stack.popLast() {
             if expanded { order.append(n); continue }
+            // Mark when expanded, not when pushed: a node pushed early but reached again through a longer path
+            // must be finished after that path, or its gradient is consumed before every consumer has added to it.
+            guard n.mark != mark else { continue }
+            n.mark = mark
             stack.append((n, true))
             for input in n.inputs {
-                if let child = input.node, child.mark != mark {
-                    child.mark = mark
-                    stack.append((child, false))
-                }
+                if let child = input.node, child.mark != mark { stack.append((child, false)) }
             }
         }
 

@@ -87,6 +87,10 @@ let gradCases: [GradCase] = [
             .triangularSolve(x[1], lower: false)
     },
     GradCase(name: "reused input accumulates", shapes: [[3]]) { x in x[0] * x[0] + x[0].exp() * x[0] },
+    GradCase(name: "reused intermediate, paths of different length", shapes: [[3]]) { x in
+        let n = x[0].exp()
+        return n + (n * 2).sin() * n
+    },
 ]
 
 @Test("gradient matches finite differences", arguments: gradCases)
