@@ -32,15 +32,10 @@ public final class GRUCell: Module {
         Tensor.linear(input, weight: weightIH, bias: biasIH)
     }
 
-    /// One step from an already projected input `gates` ([N, 3H]) and the previous hidden state ([N, H]).
+    /// One step from an already projected input `gates` ([N, 3H]) and the previous hidden state ([N, H]),
+    /// through the core's fused `gruCell` primitive.
     public func step(projectedInput gates: Tensor, hidden: Tensor) -> Tensor {
-        let h = hiddenSize
-        let n = hidden.shape[0]
-        let recurrent = Tensor.linear(hidden, weight: weightHH, bias: biasHH)
-        let gi = gates.reshaped([n, 3, h]).unstacked(axis: 1), gh = recurrent.reshaped([n, 3, h]).unstacked(axis: 1)
-        let r = (gi[0] + gh[0]).sigmoid(), z = (gi[1] + gh[1]).sigmoid()
-        let candidate = (gi[2] + r * gh[2]).tanh()
-        return candidate + z * (hidden - candidate)
+        Tensor.gruCell(gates: gates, hidden: hidden, weightHH: weightHH, biasHH: biasHH)
     }
 
     /// One step from a raw input [N, inputSize] and hidden state [N, H].

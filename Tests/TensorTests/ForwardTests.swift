@@ -147,3 +147,17 @@ private func close(_ a: [Float], _ b: [Float], tolerance: Float = 1e-5) -> Bool 
     }
     #expect(String(decoding: factor.standardErrorContent, as: UTF8.self).contains("not positive definite"))
 }
+
+/// The fused GRU step equals the same equations written with separate ops.
+@Test func fusedGRUCellMatchesComposedOps() {
+    let rng = RandomGenerator(seed: 13)
+    let (n, h) = (5, 3)
+    let gates = rng.normal([n, 3 * h]), hidden = rng.normal([n, h]), w = rng.normal([3 * h, h]), b = rng.normal([3 * h])
+    let fused = Tensor.gruCell(gates: gates, hidden: hidden, weightHH: w, biasHH: b)
+    let g = Tensor.linear(hidden, weight: w, bias: b)
+    let r = (gates.sliced(axis: 1, 0..<h) + g.sliced(axis: 1, 0..<h)).sigmoid()
+    let z = (gates.sliced(axis: 1, h..<(2 * h)) + g.sliced(axis: 1, h..<(2 * h))).sigmoid()
+    let c = (gates.sliced(axis: 1, (2 * h)..<(3 * h)) + r * g.sliced(axis: 1, (2 * h)..<(3 * h))).tanh()
+    let composed = (1 - z) * c + z * hidden
+    #expect(zip(fused.scalars, composed.scalars).allSatisfy { Swift.abs($0 - $1) < 1e-6 })
+}

@@ -86,6 +86,13 @@ let gradCases: [GradCase] = [
         (x[0] * 0.3 + Tensor.identity(3) * 2).transposed().lowerTriangle().transposed()
             .triangularSolve(x[1], lower: false)
     },
+    GradCase(name: "gruCell", shapes: [[3, 12], [3, 4], [12, 4], [12]]) {
+        Tensor.gruCell(gates: $0[0], hidden: $0[1], weightHH: $0[2], biasHH: $0[3])
+    },
+    GradCase(name: "gruCell chained over steps", shapes: [[2, 6], [2, 2], [6, 2], [6]]) { x in
+        let h1 = Tensor.gruCell(gates: x[0], hidden: x[1], weightHH: x[2], biasHH: x[3])
+        return Tensor.gruCell(gates: x[0] * 0.5, hidden: h1, weightHH: x[2], biasHH: x[3])
+    },
     GradCase(name: "reused input accumulates", shapes: [[3]]) { x in x[0] * x[0] + x[0].exp() * x[0] },
     GradCase(name: "reused intermediate, paths of different length", shapes: [[3]]) { x in
         let n = x[0].exp()
