@@ -24,6 +24,7 @@ bench-peers: build
 	scripts/bench-peers.sh
 
 report: build
+	@scripts/setup.sh fonts-lmodern
 	$(RELEASE)/report build --root .
 
 pdf: report

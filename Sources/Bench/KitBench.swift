@@ -47,16 +47,21 @@ struct KitBench: ParsableCommand {
                     "medianSeconds": median, "steps": steps, "blasCore": Threading.blasCoreName, "date": date,
                 ]
                 let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
-                let handle = FileHandle(forWritingAtPath: json) ?? {
-                    FileManager.default.createFile(atPath: json, contents: nil)
-                    return FileHandle(forWritingAtPath: json)!
-                }()
-                handle.seekToEndOfFile()
-                handle.write(data + Data("\n".utf8))
-                handle.closeFile()
+                try append(data + Data("\n".utf8), to: json)
             }
         }
     }
+}
+
+/// Appends to a JSON-lines file, creating it when absent.
+func append(_ data: Data, to path: String) throws {
+    if !FileManager.default.fileExists(atPath: path) {
+        try Data().write(to: URL(fileURLWithPath: path))
+    }
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    defer { try? handle.close() }
+    try handle.seekToEnd()
+    try handle.write(contentsOf: data)
 }
 
 enum Workload: String {
