@@ -5,7 +5,7 @@ THREADS ?= 2
 PROFILE ?= default
 RELEASE = .build/release
 
-.PHONY: setup build test bench bench-peers report pdf clean
+.PHONY: setup build test bench bench-peers report pdf clean chapter1 chapter2 chapter3 talk
 
 setup:
 	@scripts/setup.sh
@@ -34,3 +34,8 @@ pdf: report
 
 clean:
 	rm -rf .build figures/*/ reports/*.html reports/*.pdf reports/audit.json reports/runs
+
+# The experiments land one chapter at a time; until a chapter's program exists its target says so and fails,
+# and the report shows that chapter as not reproduced yet.
+chapter1 chapter2 chapter3 talk:
+	@echo "$@: this experiment is not in the kit yet; the report shows it as not reproduced yet" >&2; exit 2
