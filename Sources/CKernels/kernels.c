@@ -83,3 +83,76 @@ void kit_adam(float *p, const float *g, float *m, float *v, size_t n,
         p[i] = p[i] - decay * p[i] - step * mi / (sqrtf(vi) * rbc2 + eps);
     }
 }
+
+/* im2col / col2im for one image over channels [c0, c1): patches [C*KH*KW, OH*OW] <-> image [C, H, W].
+   Output positions o whose input index o*stride + offset falls outside the image read as (or drop) zero. */
+static inline long kit_floordiv(long a, long b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+static inline void kit_valid(long offset, long stride, long size, long count, long *lo, long *hi) {
+    long l = kit_floordiv(-offset + stride - 1, stride);
+    long h = kit_floordiv(size - 1 - offset, stride) + 1;
+    if (l < 0) l = 0;
+    if (h > count) h = count;
+    if (h < l) h = l;
+    *lo = l; *hi = h;
+}
+
+void kit_im2col(const float *restrict image, float *restrict cols, const struct kit_conv_geometry *g, long c0, long c1) {
+    const long plane = g->height * g->width, positions = g->out_h * g->out_w;
+    for (long c = c0; c < c1; c++) {
+        const float *xc = image + c * plane;
+        for (long kh = 0; kh < g->kernel_h; kh++) {
+            long h0, h1;
+            kit_valid(kh * g->dilation_h - g->pad_h, g->stride_h, g->height, g->out_h, &h0, &h1);
+            for (long kw = 0; kw < g->kernel_w; kw++) {
+                const long off_w = kw * g->dilation_w - g->pad_w;
+                long w0, w1;
+                kit_valid(off_w, g->stride_w, g->width, g->out_w, &w0, &w1);
+                float *row = cols + ((c * g->kernel_h + kh) * g->kernel_w + kw) * positions;
+                memset(row, 0, (size_t)(h0 * g->out_w) * sizeof(float));
+                for (long oh = h0; oh < h1; oh++) {
+                    const long ih = oh * g->stride_h + kh * g->dilation_h - g->pad_h;
+                    const float *src = xc + ih * g->width;  /* output column ow reads src[ow * stride + off_w] */
+                    float *dst = row + oh * g->out_w;
+                    for (long ow = 0; ow < w0; ow++) dst[ow] = 0.0f;
+                    if (g->stride_w == 1) {
+                        for (long ow = w0; ow < w1; ow++) dst[ow] = src[ow + off_w];
+                    } else {
+                        const long s = g->stride_w;
+                        for (long ow = w0; ow < w1; ow++) dst[ow] = src[ow * s + off_w];
+                    }
+                    for (long ow = w1; ow < g->out_w; ow++) dst[ow] = 0.0f;
+                }
+                memset(row + h1 * g->out_w, 0, (size_t)((g->out_h - h1) * g->out_w) * sizeof(float));
+            }
+        }
+    }
+}
+
+void kit_col2im(const float *restrict cols, float *restrict image, const struct kit_conv_geometry *g, long c0, long c1) {
+    const long plane = g->height * g->width, positions = g->out_h * g->out_w;
+    for (long c = c0; c < c1; c++) {
+        float *xc = image + c * plane;
+        for (long kh = 0; kh < g->kernel_h; kh++) {
+            long h0, h1;
+            kit_valid(kh * g->dilation_h - g->pad_h, g->stride_h, g->height, g->out_h, &h0, &h1);
+            for (long kw = 0; kw < g->kernel_w; kw++) {
+                const long off_w = kw * g->dilation_w - g->pad_w;
+                long w0, w1;
+                kit_valid(off_w, g->stride_w, g->width, g->out_w, &w0, &w1);
+                const float *row = cols + ((c * g->kernel_h + kh) * g->kernel_w + kw) * positions;
+                for (long oh = h0; oh < h1; oh++) {
+                    const long ih = oh * g->stride_h + kh * g->dilation_h - g->pad_h;
+                    float *dst = xc + ih * g->width;  /* output column ow adds into dst[ow * stride + off_w] */
+                    const float *src = row + oh * g->out_w;
+                    if (g->stride_w == 1) {
+                        for (long ow = w0; ow < w1; ow++) dst[ow + off_w] += src[ow];
+                    } else {
+                        const long s = g->stride_w;
+                        for (long ow = w0; ow < w1; ow++) dst[ow * s + off_w] += src[ow];
+                    }
+                }
+            }
+        }
+    }
+}

@@ -20,4 +20,14 @@ void kit_relu_backward(const float *y, const float *g, float *dx, size_t n);
 void kit_adam(float *p, const float *g, float *m, float *v, size_t n,
               float lr, float beta1, float beta2, float eps, float bc1, float bc2, float decay, float l2);
 
+/* Geometry of one 2-D convolution over an image [channels, height, width] with output grid out_h × out_w. */
+struct kit_conv_geometry {
+    long channels, height, width, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w,
+        out_h, out_w;
+};
+/* Unfolds channels [c0, c1) of one image into patch rows [C*KH*KW, out_h*out_w] (zeros outside the image). */
+void kit_im2col(const float *image, float *cols, const struct kit_conv_geometry *g, long c0, long c1);
+/* Folds patch rows of channels [c0, c1) back, adding into the image (the adjoint of kit_im2col). */
+void kit_col2im(const float *cols, float *image, const struct kit_conv_geometry *g, long c0, long c1);
+
 #endif
