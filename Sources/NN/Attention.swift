@@ -30,7 +30,7 @@ public final class SelfAttention2d: Module, Layer {
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        precondition(input.rank == 4 && input.shape[1] == channels,
+        check(input.rank == 4 && input.shape[1] == channels,
                      "SelfAttention2d: input \(input.shape) is not [N, \(channels), H, W]")
         let (n, c, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         let h = norm(input).reshaped([n, c, height * width]).transposed()  // [N, HW, C]

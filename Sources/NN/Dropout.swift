@@ -7,7 +7,7 @@ public final class Dropout: Module, Layer {
     let rng: RandomGenerator
 
     public init(probability: Float, rng: RandomGenerator) {
-        precondition(probability >= 0 && probability < 1, "Dropout: probability must be in [0, 1), got \(probability)")
+        check(probability >= 0 && probability < 1, "Dropout: probability must be in [0, 1), got \(probability)")
         self.probability = probability
         self.rng = rng
         super.init()

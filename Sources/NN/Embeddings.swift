@@ -20,7 +20,7 @@ public final class Embedding: Module {
 
     /// Rows for `indices` laid out in `shape` (e.g. [N, T]): shape `shape + [dimension]`.
     public func callAsFunction(_ indices: [Int], shape: [Int]) -> Tensor {
-        precondition(shape.reduce(1, *) == indices.count, "Embedding: \(indices.count) indices for shape \(shape)")
+        check(shape.reduce(1, *) == indices.count, "Embedding: \(indices.count) indices for shape \(shape)")
         return weight.gathering(indices, axis: 0).reshaped(shape + [dimension])
     }
 }
@@ -33,8 +33,8 @@ public final class Embedding: Module {
 /// `timesteps` is [N] (or [N, 1]); the result is [N, dimension]. It is differentiable in `timesteps`.
 public func sinusoidalEmbedding(_ timesteps: Tensor, dimension: Int, maxPeriod: Float = 10_000,
                                 cosineFirst: Bool = false) -> Tensor {
-    precondition(dimension >= 2, "sinusoidalEmbedding: dimension must be at least 2, got \(dimension)")
-    precondition(timesteps.rank == 1 || (timesteps.rank == 2 && timesteps.shape[1] == 1),
+    check(dimension >= 2, "sinusoidalEmbedding: dimension must be at least 2, got \(dimension)")
+    check(timesteps.rank == 1 || (timesteps.rank == 2 && timesteps.shape[1] == 1),
                  "sinusoidalEmbedding: timesteps must be [N] or [N, 1], got \(timesteps.shape)")
     let n = timesteps.shape[0], half = dimension / 2
     let frequencies = (0..<half).map { i in Foundation.exp(-Foundation.log(maxPeriod) * Float(i) / Float(half)) }

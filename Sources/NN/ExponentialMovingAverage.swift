@@ -16,7 +16,7 @@ public final class ExponentialMovingAverage {
     public private(set) var updateCount = 0
 
     public init(of model: Module, decay: Float) {
-        precondition(decay >= 0 && decay <= 1, "ExponentialMovingAverage: decay must be in [0, 1], got \(decay)")
+        check(decay >= 0 && decay <= 1, "ExponentialMovingAverage: decay must be in [0, 1], got \(decay)")
         self.model = model
         self.decay = decay
         shadow = model.namedState().map { ($0.0, $0.1.copy()) }
@@ -25,7 +25,7 @@ public final class ExponentialMovingAverage {
     private func live() -> [(String, Tensor, isBuffer: Bool)] {
         let buffers = Set(model.namedBuffers().map { ObjectIdentifier($0.1) })
         let state = model.namedState()
-        precondition(state.map(\.0) == shadow.map(\.0),
+        check(state.map(\.0) == shadow.map(\.0),
                      "ExponentialMovingAverage: the model's parameters changed since the average was created")
         return state.map { ($0.0, $0.1, buffers.contains(ObjectIdentifier($0.1))) }
     }
@@ -47,8 +47,8 @@ public final class ExponentialMovingAverage {
     public func copy(into target: Module) {
         let values = Dictionary(uniqueKeysWithValues: shadow)
         for (name, t) in target.namedState() {
-            guard let s = values[name] else { preconditionFailure("ExponentialMovingAverage: no average for \(name)") }
-            precondition(s.shape == t.shape, "ExponentialMovingAverage: \(name) has shape \(t.shape), average \(s.shape)")
+            guard let s = values[name] else { fatalError("ExponentialMovingAverage: no average for \(name)") }
+            check(s.shape == t.shape, "ExponentialMovingAverage: \(name) has shape \(t.shape), average \(s.shape)")
             t.assign(s)
         }
     }

@@ -55,7 +55,7 @@ public final class GRU: Module {
     public var inputSize: Int { layers[0].inputSize }
 
     public init(inputSize: Int, hiddenSize: Int, layerCount: Int = 1, rng: RandomGenerator) {
-        precondition(layerCount >= 1, "GRU: needs at least one layer")
+        check(layerCount >= 1, "GRU: needs at least one layer")
         layers = (0..<layerCount).map { i in
             GRUCell(inputSize: i == 0 ? inputSize : hiddenSize, hiddenSize: hiddenSize, rng: rng)
         }
@@ -64,12 +64,12 @@ public final class GRU: Module {
 
     /// Runs the stack. `initialHidden` is [layers, N, H] (zeros when nil).
     public func callAsFunction(_ input: Tensor, initialHidden: Tensor? = nil) -> (output: Tensor, hidden: Tensor) {
-        precondition(input.rank == 3 && input.shape[2] == inputSize,
+        check(input.rank == 3 && input.shape[2] == inputSize,
                      "GRU: input \(input.shape) is not [N, T, \(inputSize)]")
         let (n, steps, h) = (input.shape[0], input.shape[1], hiddenSize)
-        precondition(steps > 0, "GRU: empty sequence")
+        check(steps > 0, "GRU: empty sequence")
         if let initialHidden {
-            precondition(initialHidden.shape == [layers.count, n, h],
+            check(initialHidden.shape == [layers.count, n, h],
                          "GRU: initial hidden \(initialHidden.shape) is not [\(layers.count), \(n), \(h)]")
         }
         var x = input

@@ -17,7 +17,7 @@ public func gradientNorm(_ parameters: [Tensor]) -> Float {
 /// since two tensors' gradients may share one.
 @discardableResult
 public func clipGradientNorm(_ parameters: [Tensor], maxNorm: Float) -> Float {
-    precondition(maxNorm > 0, "clipGradientNorm: maxNorm must be positive, got \(maxNorm)")
+    check(maxNorm > 0, "clipGradientNorm: maxNorm must be positive, got \(maxNorm)")
     let norm = gradientNorm(parameters)
     let factor = maxNorm / (norm + 1e-6)
     guard factor < 1 else { return norm }

@@ -17,8 +17,8 @@ public final class Linear: Module, Layer {
 
     /// A layer around given values (copied; they become trainable parameters).
     public init(weight: Tensor, bias: Tensor?) {
-        precondition(weight.rank == 2, "Linear: weight must be [out, in], got \(weight.shape)")
-        if let bias { precondition(bias.shape == [weight.shape[0]], "Linear: bias \(bias.shape) for weight \(weight.shape)") }
+        check(weight.rank == 2, "Linear: weight must be [out, in], got \(weight.shape)")
+        if let bias { check(bias.shape == [weight.shape[0]], "Linear: bias \(bias.shape) for weight \(weight.shape)") }
         self.weight = .trainableCopy(weight)
         self.bias = bias.map { .trainableCopy($0) }
         super.init()

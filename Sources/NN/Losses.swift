@@ -20,7 +20,7 @@ public enum LossReduction: Sendable {
 }
 
 private func checkSameShape(_ a: Tensor, _ b: Tensor, _ op: String) {
-    precondition(a.shape == b.shape, "\(op): shapes \(a.shape) and \(b.shape) differ")
+    check(a.shape == b.shape, "\(op): shapes \(a.shape) and \(b.shape) differ")
 }
 
 /// (prediction − target)².
@@ -53,15 +53,15 @@ public func bernoulliNLL(logits: Tensor, targets: Tensor, reduction: LossReducti
 /// every row is ignored).
 public func crossEntropy(logits: Tensor, labels: [Int], ignoreIndex: Int? = -100,
                          reduction: LossReduction = .mean) -> Tensor {
-    precondition(logits.rank >= 1, "crossEntropy: logits must have a class axis")
+    check(logits.rank >= 1, "crossEntropy: logits must have a class axis")
     let classes = logits.shape[logits.rank - 1]
     let rows = logits.count / max(classes, 1)
-    precondition(labels.count == rows, "crossEntropy: \(labels.count) labels for \(rows) rows of logits \(logits.shape)")
+    check(labels.count == rows, "crossEntropy: \(labels.count) labels for \(rows) rows of logits \(logits.shape)")
     var kept = 0
     var mask = [Float](repeating: 0, count: rows * classes)
     for (r, label) in labels.enumerated() {
         if let ignoreIndex, label == ignoreIndex { continue }
-        precondition(label >= 0 && label < classes, "crossEntropy: label \(label) out of range 0..<\(classes)")
+        check(label >= 0 && label < classes, "crossEntropy: label \(label) out of range 0..<\(classes)")
         mask[r * classes + label] = 1
         kept += 1
     }

@@ -35,7 +35,7 @@ public final class LayerNorm: Module, Layer {
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let k = normalizedShape.count
-        precondition(input.rank >= k && Array(input.shape.suffix(k)) == normalizedShape,
+        check(input.rank >= k && Array(input.shape.suffix(k)) == normalizedShape,
                      "LayerNorm: input \(input.shape) does not end in \(normalizedShape)")
         var y = standardized(input, axes: Array((input.rank - k)..<input.rank), epsilon: epsilon)
         if let weight { y = y * weight }
@@ -54,7 +54,7 @@ public final class GroupNorm: Module, Layer {
     public let epsilon: Float
 
     public init(groups: Int, channels: Int, epsilon: Float = 1e-5, affine: Bool = true) {
-        precondition(groups > 0 && channels % groups == 0, "GroupNorm: \(channels) channels do not split into \(groups) groups")
+        check(groups > 0 && channels % groups == 0, "GroupNorm: \(channels) channels do not split into \(groups) groups")
         self.groups = groups
         self.channels = channels
         self.epsilon = epsilon
@@ -64,7 +64,7 @@ public final class GroupNorm: Module, Layer {
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        precondition(input.rank >= 2 && input.shape[1] == channels,
+        check(input.rank >= 2 && input.shape[1] == channels,
                      "GroupNorm: input \(input.shape) is not [N, \(channels), …]")
         let grouped = input.reshaped([input.shape[0], groups, -1])
         var y = standardized(grouped, axes: [2], epsilon: epsilon).reshaped(input.shape)
@@ -103,14 +103,14 @@ public final class BatchNorm: Module, Layer {
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        precondition(input.rank >= 2 && input.shape[1] == featureCount,
+        check(input.rank >= 2 && input.shape[1] == featureCount,
                      "BatchNorm: input \(input.shape) is not [N, \(featureCount), …]")
         let shape = channelShape(featureCount, rank: input.rank)
         let axes = [0] + Array(2..<input.rank)
         var y: Tensor
         if isTraining {
             let n = input.count / featureCount
-            precondition(n > 1, "BatchNorm: training needs more than one value per channel, got input \(input.shape)")
+            check(n > 1, "BatchNorm: training needs more than one value per channel, got input \(input.shape)")
             let mean = input.mean(axes: axes, keepingDims: true)
             let centered = input - mean
             let variance = centered.squared().mean(axes: axes, keepingDims: true)

@@ -113,7 +113,7 @@ public final class SGD: PerParameterOptimizer {
         self.dampening = dampening
         self.nesterov = nesterov
         self.weightDecay = weightDecay
-        precondition(!nesterov || (momentum > 0 && dampening == 0), "SGD: Nesterov needs momentum > 0 and no dampening")
+        check(!nesterov || (momentum > 0 && dampening == 0), "SGD: Nesterov needs momentum > 0 and no dampening")
     }
 
     public func makeState(for parameter: Tensor) -> [Float]? { nil }

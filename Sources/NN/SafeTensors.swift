@@ -36,7 +36,7 @@ public enum SafeTensors {
 
     /// The file's bytes for `tensors` in the given order (names must be distinct) and string `metadata`.
     public static func encode(_ tensors: [(String, Tensor)], metadata: [String: String] = [:]) -> Data {
-        precondition(Set(tensors.map(\.0)).count == tensors.count, "SafeTensors: duplicate tensor names")
+        check(Set(tensors.map(\.0)).count == tensors.count, "SafeTensors: duplicate tensor names")
         var entries: [String] = []
         if !metadata.isEmpty {
             let pairs = metadata.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonString($0.value))" }

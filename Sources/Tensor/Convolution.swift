@@ -99,8 +99,8 @@ extension Tensor {
     public static func conv1d(_ input: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0,
                               dilation: Int = 1) -> Tensor {
         let op = "conv1d"
-        precondition(input.rank == 3, "\(op): input must be [N, C, L], got \(input.shape)")
-        precondition(weight.rank == 3, "\(op): weight must be [O, C, K], got \(weight.shape)")
+        check(input.rank == 3, "\(op): input must be [N, C, L], got \(input.shape)")
+        check(weight.rank == 3, "\(op): weight must be [O, C, K], got \(weight.shape)")
         let (n, c, l) = (input.shape[0], input.shape[1], input.shape[2])
         let (o, k) = (weight.shape[0], weight.shape[2])
         let geometry = convGeometry(op, input: input, weight: weight, channels: c, height: 1, width: l,
@@ -115,8 +115,8 @@ extension Tensor {
     public static func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0,
                               dilation: Int = 1) -> Tensor {
         let op = "conv2d"
-        precondition(input.rank == 4, "\(op): input must be [N, C, H, W], got \(input.shape)")
-        precondition(weight.rank == 4, "\(op): weight must be [O, C, KH, KW], got \(weight.shape)")
+        check(input.rank == 4, "\(op): input must be [N, C, H, W], got \(input.shape)")
+        check(weight.rank == 4, "\(op): weight must be [O, C, KH, KW], got \(weight.shape)")
         let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         let o = weight.shape[0]
         let geometry = convGeometry(op, input: input, weight: weight, channels: c, height: h, width: w,
@@ -133,22 +133,22 @@ extension Tensor {
     public static func convTranspose2d(_ input: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1,
                                        padding: Int = 0, outputPadding: Int = 0) -> Tensor {
         let op = "convTranspose2d"
-        precondition(input.rank == 4, "\(op): input must be [N, Cin, H, W], got \(input.shape)")
-        precondition(weight.rank == 4, "\(op): weight must be [Cin, Cout, KH, KW], got \(weight.shape)")
-        precondition(stride >= 1 && padding >= 0,
+        check(input.rank == 4, "\(op): input must be [N, Cin, H, W], got \(input.shape)")
+        check(weight.rank == 4, "\(op): weight must be [Cin, Cout, KH, KW], got \(weight.shape)")
+        check(stride >= 1 && padding >= 0,
                      "\(op): stride \(stride) must be ≥ 1 and padding \(padding) ≥ 0 (input \(input.shape), weight \(weight.shape))")
-        precondition(outputPadding >= 0 && outputPadding < stride,
+        check(outputPadding >= 0 && outputPadding < stride,
                      "\(op): outputPadding \(outputPadding) must be in 0..<stride (\(stride)) (input \(input.shape), weight \(weight.shape))")
         let (n, cin, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         let (cout, kh, kw) = (weight.shape[1], weight.shape[2], weight.shape[3])
-        precondition(weight.shape[0] == cin,
+        check(weight.shape[0] == cin,
                      "\(op): input \(input.shape) has \(cin) channels but weight \(weight.shape) expects \(weight.shape[0])")
         if let bias {
-            precondition(bias.shape == [cout], "\(op): bias \(bias.shape) for weight \(weight.shape) (expected [\(cout)])")
+            check(bias.shape == [cout], "\(op): bias \(bias.shape) for weight \(weight.shape) (expected [\(cout)])")
         }
         let outH = (h - 1) * stride - 2 * padding + kh + outputPadding
         let outW = (w - 1) * stride - 2 * padding + kw + outputPadding
-        precondition(outH > 0 && outW > 0 && h > 0 && w > 0 && kh > 0 && kw > 0,
+        check(outH > 0 && outW > 0 && h > 0 && w > 0 && kh > 0 && kw > 0,
                      "\(op): output size \(outH)×\(outW) is not positive for input \(input.shape), weight \(weight.shape), stride \(stride), padding \(padding), outputPadding \(outputPadding)")
         // The convolution whose input gradient this is: it reads the [Cout, outH, outW] output image and
         // produces the [Cin, H, W] input grid.
@@ -204,20 +204,20 @@ extension Tensor {
                              kernelH: Int, kernelW: Int, strideH: Int, strideW: Int, padH: Int, padW: Int,
                              dilationH: Int, dilationW: Int, bias: Tensor?, outChannels: Int) -> ConvGeometry {
         let shapes = "input \(input.shape), weight \(weight.shape)"
-        precondition(weight.shape[1] == channels,
+        check(weight.shape[1] == channels,
                      "\(op): input has \(channels) channels but weight expects \(weight.shape[1]) (\(shapes))")
-        precondition(strideH >= 1 && strideW >= 1, "\(op): stride must be ≥ 1, got \(Swift.min(strideH, strideW)) (\(shapes))")
-        precondition(padH >= 0 && padW >= 0, "\(op): padding must be ≥ 0, got \(Swift.min(padH, padW)) (\(shapes))")
-        precondition(dilationH >= 1 && dilationW >= 1, "\(op): dilation must be ≥ 1, got \(Swift.min(dilationH, dilationW)) (\(shapes))")
-        precondition(kernelH >= 1 && kernelW >= 1 && outChannels >= 1, "\(op): empty kernel (\(shapes))")
+        check(strideH >= 1 && strideW >= 1, "\(op): stride must be ≥ 1, got \(Swift.min(strideH, strideW)) (\(shapes))")
+        check(padH >= 0 && padW >= 0, "\(op): padding must be ≥ 0, got \(Swift.min(padH, padW)) (\(shapes))")
+        check(dilationH >= 1 && dilationW >= 1, "\(op): dilation must be ≥ 1, got \(Swift.min(dilationH, dilationW)) (\(shapes))")
+        check(kernelH >= 1 && kernelW >= 1 && outChannels >= 1, "\(op): empty kernel (\(shapes))")
         if let bias {
-            precondition(bias.shape == [outChannels], "\(op): bias \(bias.shape) for weight \(weight.shape) (expected [\(outChannels)])")
+            check(bias.shape == [outChannels], "\(op): bias \(bias.shape) for weight \(weight.shape) (expected [\(outChannels)])")
         }
         guard let outH = ConvGeometry.outputLength(input: height, kernel: kernelH, stride: strideH, padding: padH, dilation: dilationH),
               let outW = ConvGeometry.outputLength(input: width, kernel: kernelW, stride: strideW, padding: padW, dilation: dilationW),
               height > 0, width > 0
         else {
-            preconditionFailure("\(op): output size is not positive: the kernel (dilated) does not fit the padded input (\(shapes), stride \(strideW), padding \(padW), dilation \(dilationW))")
+            fatalError("\(op): output size is not positive: the kernel (dilated) does not fit the padded input (\(shapes), stride \(strideW), padding \(padW), dilation \(dilationW))")
         }
         return ConvGeometry(channels: channels, height: height, width: width, kernelH: kernelH, kernelW: kernelW,
                             strideH: strideH, strideW: strideW, padH: padH, padW: padW,

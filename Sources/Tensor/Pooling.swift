@@ -32,12 +32,12 @@ struct PoolGeometry {
 
     static func make(_ op: String, shape: [Int], height: Int, width: Int, kernelH: Int, kernelW: Int,
                      strideH: Int, strideW: Int, padH: Int, padW: Int) -> PoolGeometry {
-        precondition(kernelH >= 1 && kernelW >= 1, "\(op): kernel must be ≥ 1, got \(Swift.min(kernelH, kernelW)) (input \(shape))")
-        precondition(strideH >= 1 && strideW >= 1, "\(op): stride must be ≥ 1, got \(Swift.min(strideH, strideW)) (input \(shape))")
-        precondition(padH >= 0 && padW >= 0 && 2 * padH <= kernelH && 2 * padW <= kernelW,
+        check(kernelH >= 1 && kernelW >= 1, "\(op): kernel must be ≥ 1, got \(Swift.min(kernelH, kernelW)) (input \(shape))")
+        check(strideH >= 1 && strideW >= 1, "\(op): stride must be ≥ 1, got \(Swift.min(strideH, strideW)) (input \(shape))")
+        check(padH >= 0 && padW >= 0 && 2 * padH <= kernelH && 2 * padW <= kernelW,
                      "\(op): padding \(Swift.max(padH, padW)) must be in 0...kernel/2 (kernel \(Swift.max(kernelH, kernelW)), input \(shape))")
         let spanH = height + 2 * padH - kernelH, spanW = width + 2 * padW - kernelW
-        precondition(spanH >= 0 && spanW >= 0 && height > 0 && width > 0,
+        check(spanH >= 0 && spanW >= 0 && height > 0 && width > 0,
                      "\(op): output size is not positive: kernel \(kernelH)×\(kernelW) does not fit input \(shape) with padding \(padW)")
         return PoolGeometry(height: height, width: width, kernelH: kernelH, kernelW: kernelW, strideH: strideH,
                             strideW: strideW, padH: padH, padW: padW, outH: spanH / strideH + 1,
@@ -52,7 +52,7 @@ extension Tensor {
     /// kernel) / stride⌋ + 1. Padding counts as zeros in the mean (PyTorch's default `count_include_pad`).
     public func avgPooled2d(kernel: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
         let op = "avgPooled2d"
-        precondition(rank == 4, "\(op): input must be [N, C, H, W], got \(shape)")
+        check(rank == 4, "\(op): input must be [N, C, H, W], got \(shape)")
         let s = stride ?? kernel
         let geometry = PoolGeometry.make(op, shape: shape, height: shape[2], width: shape[3], kernelH: kernel,
                                          kernelW: kernel, strideH: s, strideW: s, padH: padding, padW: padding)
@@ -63,7 +63,7 @@ extension Tensor {
     /// stride⌋ + 1.
     public func avgPooled1d(kernel: Int, stride: Int? = nil) -> Tensor {
         let op = "avgPooled1d"
-        precondition(rank == 3, "\(op): input must be [N, C, L], got \(shape)")
+        check(rank == 3, "\(op): input must be [N, C, L], got \(shape)")
         let s = stride ?? kernel
         let geometry = PoolGeometry.make(op, shape: shape, height: 1, width: shape[2], kernelH: 1, kernelW: kernel,
                                          strideH: 1, strideW: s, padH: 0, padW: 0)
@@ -124,7 +124,7 @@ extension Tensor {
     /// gradient flows to the first maximal element of each window (row-major order); NaN propagates.
     public func maxPooled2d(kernel: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
         let op = "maxPooled2d"
-        precondition(rank == 4, "\(op): input must be [N, C, H, W], got \(shape)")
+        check(rank == 4, "\(op): input must be [N, C, H, W], got \(shape)")
         let s = stride ?? kernel
         let g = PoolGeometry.make(op, shape: shape, height: shape[2], width: shape[3], kernelH: kernel,
                                   kernelW: kernel, strideH: s, strideW: s, padH: padding, padW: padding)
@@ -190,8 +190,8 @@ extension Tensor {
     /// gradient of each input pixel is the sum over its scale × scale block.
     public func upsampledNearest(scale: Int) -> Tensor {
         let op = "upsampledNearest"
-        precondition(rank == 4, "\(op): input must be [N, C, H, W], got \(shape)")
-        precondition(scale >= 1, "\(op): scale must be ≥ 1, got \(scale) (input \(shape))")
+        check(rank == 4, "\(op): input must be [N, C, H, W], got \(shape)")
+        check(scale >= 1, "\(op): scale must be ≥ 1, got \(scale) (input \(shape))")
         let (h, w) = (shape[2], shape[3])
         let (oh, ow) = (h * scale, w * scale)
         let planes = shape[0] * shape[1]
@@ -239,8 +239,8 @@ extension Tensor {
     /// semantics: output pixel centres map to input coordinates (i + ½)·(H / height) − ½, clamped below at 0.
     public func upsampledBilinear(height: Int, width: Int) -> Tensor {
         let op = "upsampledBilinear"
-        precondition(rank == 4, "\(op): input must be [N, C, H, W], got \(shape)")
-        precondition(height > 0 && width > 0 && shape[2] > 0 && shape[3] > 0,
+        check(rank == 4, "\(op): input must be [N, C, H, W], got \(shape)")
+        check(height > 0 && width > 0 && shape[2] > 0 && shape[3] > 0,
                      "\(op): output size \(height)×\(width) must be positive (input \(shape))")
         let (h, w) = (shape[2], shape[3])
         let rows = Self.bilinearTaps(input: h, output: height), cols = Self.bilinearTaps(input: w, output: width)

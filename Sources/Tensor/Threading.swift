@@ -5,7 +5,8 @@ import Synchronization
 /// How many threads the core uses: OpenBLAS's own pool and the splits of our elementwise kernels.
 /// Results never depend on it: our kernels split elementwise work only, and reductions run in a fixed order.
 public enum Threading {
-    private static let ownThreads = Atomic<Int>(1)
+    /// 0 until `setThreadCount` is called; until then we follow OpenBLAS's own default (all cores).
+    private static let ownThreads = Atomic<Int>(0)
 
     /// Sets OpenBLAS's thread count and the number of chunks our elementwise kernels split into.
     public static func setThreadCount(_ n: Int) {
@@ -14,7 +15,10 @@ public enum Threading {
         ownThreads.store(n, ordering: .relaxed)
     }
 
-    public static var threadCount: Int { ownThreads.load(ordering: .relaxed) }
+    public static var threadCount: Int {
+        let n = ownThreads.load(ordering: .relaxed)
+        return n > 0 ? n : blasThreadCount
+    }
 
     /// OpenBLAS's kernel family chosen for this CPU (e.g. "Cooperlake"), for provenance.
     public static var blasCoreName: String { String(cString: openblas_get_corename()) }
