@@ -66,12 +66,7 @@ public final class GroupNorm: Module, Layer {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         check(input.rank >= 2 && input.shape[1] == channels,
                      "GroupNorm: input \(input.shape) is not [N, \(channels), …]")
-        let grouped = input.reshaped([input.shape[0], groups, -1])
-        var y = standardized(grouped, axes: [2], epsilon: epsilon).reshaped(input.shape)
-        let shape = channelShape(channels, rank: input.rank)
-        if let weight { y = y * weight.reshaped(shape) }
-        if let bias { y = y + bias.reshaped(shape) }
-        return y
+        return Tensor.groupNorm(input, groups: groups, weight: weight, bias: bias, epsilon: epsilon)
     }
 }
 

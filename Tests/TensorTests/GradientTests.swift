@@ -93,6 +93,12 @@ let gradCases: [GradCase] = [
         let h1 = Tensor.gruCell(gates: x[0], hidden: x[1], weightHH: x[2], biasHH: x[3])
         return Tensor.gruCell(gates: x[0] * 0.5, hidden: h1, weightHH: x[2], biasHH: x[3])
     },
+    GradCase(name: "groupNorm", shapes: [[2, 4, 3], [4], [4]]) {
+        Tensor.groupNorm($0[0], groups: 2, weight: $0[1], bias: $0[2], epsilon: 1e-5)
+    },
+    GradCase(name: "groupNorm 2-D, one group per channel, no affine", shapes: [[2, 3, 2, 2]]) {
+        Tensor.groupNorm($0[0], groups: 3, weight: nil, bias: nil, epsilon: 1e-5)
+    },
     GradCase(name: "reused input accumulates", shapes: [[3]]) { x in x[0] * x[0] + x[0].exp() * x[0] },
     GradCase(name: "reused intermediate, paths of different length", shapes: [[3]]) { x in
         let n = x[0].exp()
