@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "NN", targets: ["NN"]),
+        .library(name: "Artifacts", targets: ["Artifacts"]),
         .library(name: "Figures", targets: ["Figures"]),
         .library(name: "Experiment", targets: ["Experiment"]),
         .library(name: "Report", targets: ["Report"]),
@@ -35,10 +36,11 @@ let package = Package(
         ]),
         .target(name: "NN", dependencies: ["Tensor", "CKernels"]),
 
-        // Figures and the report: no tensors here.
-        .target(name: "Figures", dependencies: ["CCairo", "CPNG"]),
-        .target(name: "Experiment", dependencies: ["Figures", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "Report"),
+        // Figures and the report: no tensors here. Artifacts is what they share: atomic files and JSON values.
+        .target(name: "Artifacts"),
+        .target(name: "Figures", dependencies: ["Artifacts", "CCairo", "CPNG"]),
+        .target(name: "Experiment", dependencies: ["Artifacts", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Report", dependencies: ["Artifacts"]),
         .executableTarget(name: "ReportTool", dependencies: [
             "Report", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -49,8 +51,9 @@ let package = Package(
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor"]),
+        .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
-        .testTarget(name: "ExperimentTests", dependencies: ["Experiment"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report"]),
+        .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "Artifacts"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Artifacts"]),
     ]
 )

@@ -1,3 +1,4 @@
+import Artifacts
 import Foundation
 
 /// What a cached result depends on. Its SHA-256 names the cache file, so a change to any part — code, settings,
@@ -14,14 +15,16 @@ public struct CacheKey: Equatable, Sendable, CustomStringConvertible {
     ///   - seed: the random seed of the computation.
     public init(name: String, codeVersion: String, config: some Encodable, inputHashes: [String] = [],
                 seed: UInt64) throws {
-        let parts = JSONValue.object([
-            "name": .string(name),
-            "code": .string(codeVersion),
-            "config": try JSONValue(encoding: config),
-            "inputs": .array(inputHashes.map(JSONValue.string)),
-            "seed": .string(String(seed)),
-        ])
-        digest = SHA256Hex.digest(of: try parts.canonicalText())
+        let text = try asKitError {
+            try JSONValue.object([
+                "name": .string(name),
+                "code": .string(codeVersion),
+                "config": JSONValue(encoding: config),
+                "inputs": .array(inputHashes.map(JSONValue.string)),
+                "seed": .string(String(seed)),
+            ]).canonicalText()
+        }
+        digest = SHA256Hex.digest(of: text)
     }
 
     public var description: String { digest }
@@ -79,7 +82,7 @@ public struct ContentCache: Sendable {
         } catch {
             throw KitError.encoding(what: "cached \(Value.self) for \(url(for: key).path)", reason: describe(error))
         }
-        try AtomicFile.write(data, to: url(for: key))
+        try asKitError { try AtomicFile.write(data, to: url(for: key)) }
     }
 
     // Diverged losses are NaN; the cache must hold them rather than refuse the value.

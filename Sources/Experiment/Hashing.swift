@@ -1,3 +1,4 @@
+import Artifacts
 import Crypto
 import Foundation
 
@@ -62,8 +63,10 @@ public struct ResolvedConfig: Equatable, Sendable {
     public let configHash: String
 
     public init(_ config: some Encodable) throws {
-        value = try JSONValue(encoding: config)
-        canonicalJSON = try value.canonicalText()
+        (value, canonicalJSON) = try asKitError {
+            let value = try JSONValue(encoding: config)
+            return (value, try value.canonicalText())
+        }
         configHash = SHA256Hex.digest(of: canonicalJSON)
     }
 }

@@ -1,3 +1,4 @@
+import Artifacts
 /// Every failure the experiment kit reports. Each message names the file, option or table involved, because a
 /// chapter run that dies after an hour of training must say exactly what to fix.
 public enum KitError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -33,5 +34,25 @@ func validateIdentifier(_ value: String, kind: String) throws {
     let allowed = value.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
     guard !value.isEmpty, allowed, value.first != "-", value.last != "-" else {
         throw KitError.invalidIdentifier(kind: kind, value: value)
+    }
+}
+
+extension KitError {
+    /// The same failure as the kit's own error, with the same message.
+    init(_ error: ArtifactError) {
+        switch error {
+        case let .fileSystem(path, operation, reason): self = .fileSystem(path: path, operation: operation, reason: reason)
+        case let .encoding(what, reason): self = .encoding(what: what, reason: reason)
+        }
+    }
+}
+
+/// Runs `body`, which uses the Artifacts library, rethrowing its errors as `KitError` so that every failure the
+/// kit reports is one type.
+func asKitError<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as ArtifactError {
+        throw KitError(error)
     }
 }

@@ -1,3 +1,4 @@
+import Artifacts
 import Foundation
 
 /// The kit's version, recorded in every manifest so results can be traced to the library that produced them.
@@ -77,12 +78,13 @@ public struct Manifest: Codable, Equatable, Sendable {
 
     /// The file's text: sorted keys, two-space indents.
     public func jsonText() throws -> String {
-        try JSONValue(encoding: self).canonicalText(pretty: true) + "\n"
+        try asKitError { try JSONValue(encoding: self).canonicalText(pretty: true) } + "\n"
     }
 
     /// Writes the file atomically (normally `reports/runs/<chapter>/manifest.json`).
     public func write(to url: URL) throws {
-        try AtomicFile.write(try jsonText(), to: url)
+        let text = try jsonText()
+        try asKitError { try AtomicFile.write(text, to: url) }
     }
 }
 

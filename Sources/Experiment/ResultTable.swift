@@ -1,3 +1,4 @@
+import Artifacts
 import Foundation
 
 /// A table of results, written as `<id>.md` (a GitHub-flavoured pipe table to read) and `<id>.json` (the same
@@ -111,14 +112,16 @@ extension ResultTable {
     public func write(to directory: URL) throws {
         let markdown = try markdown()
         let json = try jsonText()
-        try AtomicFile.write(markdown, to: directory.appendingPathComponent("\(id).md"))
-        try AtomicFile.write(json, to: directory.appendingPathComponent("\(id).json"))
+        try asKitError {
+            try AtomicFile.write(markdown, to: directory.appendingPathComponent("\(id).md"))
+            try AtomicFile.write(json, to: directory.appendingPathComponent("\(id).json"))
+        }
     }
 
     /// The structured form: sorted keys, two-space indents, full-precision numbers.
     public func jsonText() throws -> String {
         try validate()
-        return try JSONValue(encoding: self).canonicalText(pretty: true) + "\n"
+        return try asKitError { try JSONValue(encoding: self).canonicalText(pretty: true) } + "\n"
     }
 
     /// Reads a table back from the JSON written by `write(to:)`.

@@ -1,3 +1,4 @@
+import Artifacts
 import Foundation
 
 /// `results.json`: every number a chapter reproduced and every claim it judged, for the audit page. Verdicts for
@@ -26,12 +27,13 @@ public struct Results: Codable, Equatable, Sendable {
 
     /// The file's text: sorted keys, two-space indents.
     public func jsonText() throws -> String {
-        try JSONValue(encoding: self).canonicalText(pretty: true) + "\n"
+        try asKitError { try JSONValue(encoding: self).canonicalText(pretty: true) } + "\n"
     }
 
     /// Writes the file atomically (normally `reports/runs/<chapter>/results.json`).
     public func write(to url: URL) throws {
-        try AtomicFile.write(try jsonText(), to: url)
+        let text = try jsonText()
+        try asKitError { try AtomicFile.write(text, to: url) }
     }
 }
 

@@ -1,3 +1,4 @@
+import Artifacts
 import CCairo
 import Foundation
 
@@ -60,12 +61,14 @@ public struct Figure: Sendable {
         let resolved = try resolve()
         let sidecar = try sidecarData(resolved, id: id, caption: caption)
         let urls = Self.fileExtensions.map { directory.appendingPathComponent("\(id).\($0)") }
-        try AtomicFile.produce(urls) { temporaries in
-            try renderPNG(resolved, to: temporaries[0])
-            try renderVector(resolved, to: temporaries[1], pdf: false)
-            try renderVector(resolved, to: temporaries[2], pdf: true)
-            guard FileManager.default.createFile(atPath: temporaries[3], contents: sidecar) else {
-                throw FigureError.writeFailed(path: urls[3].path, reason: "cannot create \(temporaries[3])")
+        try writingAtomically {
+            try AtomicFile.produce(urls) { temporaries in
+                try renderPNG(resolved, to: temporaries[0])
+                try renderVector(resolved, to: temporaries[1], pdf: false)
+                try renderVector(resolved, to: temporaries[2], pdf: true)
+                guard FileManager.default.createFile(atPath: temporaries[3], contents: sidecar) else {
+                    throw FigureError.writeFailed(path: urls[3].path, reason: "cannot create \(temporaries[3])")
+                }
             }
         }
         return urls

@@ -1,3 +1,4 @@
+import Artifacts
 /// What went wrong, naming the figure element (`panel 2, line 'D loss'`) so a failing chapter run points at
 /// the offending series instead of crashing inside Cairo.
 public enum FigureError: Error, Equatable, CustomStringConvertible {
@@ -29,5 +30,15 @@ public enum FigureError: Error, Equatable, CustomStringConvertible {
         case let .readFailed(path, reason):
             return "reading \(path) failed: \(reason)"
         }
+    }
+}
+
+/// Runs an atomic write, reporting file-system failures as `writeFailed` so a figure's callers catch one error
+/// type; errors thrown by the renderers inside `body` pass through unchanged.
+func writingAtomically(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let ArtifactError.fileSystem(path, operation, reason) {
+        throw FigureError.writeFailed(path: path, reason: "\(operation): \(reason)")
     }
 }

@@ -1,3 +1,4 @@
+import Artifacts
 import CPNG
 import Foundation
 
@@ -99,17 +100,19 @@ public enum PNGImage {
     public static func write(_ raster: Raster, to url: URL) throws {
         try raster.validate(url.lastPathComponent)
         let bytes = raster.bytes
-        try AtomicFile.produce(url) { temporary in
-            var image = png_image()
-            image.version = png_uint_32(PNG_IMAGE_VERSION)
-            image.width = png_uint_32(raster.width)
-            image.height = png_uint_32(raster.height)
-            image.format = raster.channels == .rgb ? png_uint_32(PNG_FORMAT_FLAG_COLOR) : 0
-            let ok = bytes.withUnsafeBytes { png_image_write_to_file(&image, temporary, 0, $0.baseAddress, 0, nil) }
-            guard ok != 0 else {
-                let message = messageText(image)
-                png_image_free(&image)
-                throw FigureError.writeFailed(path: url.path, reason: "libpng: \(message)")
+        try writingAtomically {
+            try AtomicFile.produce(url) { temporary in
+                var image = png_image()
+                image.version = png_uint_32(PNG_IMAGE_VERSION)
+                image.width = png_uint_32(raster.width)
+                image.height = png_uint_32(raster.height)
+                image.format = raster.channels == .rgb ? png_uint_32(PNG_FORMAT_FLAG_COLOR) : 0
+                let ok = bytes.withUnsafeBytes { png_image_write_to_file(&image, temporary, 0, $0.baseAddress, 0, nil) }
+                guard ok != 0 else {
+                    let message = messageText(image)
+                    png_image_free(&image)
+                    throw FigureError.writeFailed(path: url.path, reason: "libpng: \(message)")
+                }
             }
         }
     }

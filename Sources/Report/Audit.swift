@@ -1,3 +1,4 @@
+import Artifacts
 import Foundation
 
 /// A verdict on one paper number or claim. Raw values are the words the report prints.

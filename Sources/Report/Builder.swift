@@ -1,3 +1,4 @@
+import Artifacts
 import Foundation
 
 /// The embedded math font: a base64 `@font-face` and the licence notice that must travel with it.

@@ -1,3 +1,4 @@
+import Artifacts
 import Foundation
 
 /// `report diff <runA> <runB>`: what changed between two runs of a chapter (`reports/runs/<chapter>` folders),
@@ -25,6 +26,7 @@ public enum RunDiff {
     public static func flatten(_ v: JSONValue, path: String = "", columns: [String]? = nil) -> [(String, Double)] {
         func join(_ a: String, _ b: String) -> String { a.isEmpty ? b : "\(a).\(b)" }
         switch v {
+        case .integer(let i): return [(path, Double(i))]
         case .number(let d): return [(path, d)]
         case .string(let s):
             // "0.79 ± 0.01" → 0.79

@@ -1,3 +1,4 @@
+import Artifacts
 import Foundation
 
 /// Reads the artifact layout of docs/artifacts.md under a project root.

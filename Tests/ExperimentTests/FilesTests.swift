@@ -33,27 +33,17 @@ import Testing
     }
 }
 
-@Test func atomicWriteCreatesParentsAndLeavesNoTemporaryFile() throws {
-    let directory = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let url = directory.appendingPathComponent("a/b/out.txt")
-    try AtomicFile.write("first version, rather long\n", to: url)
-    #expect(try String(contentsOf: url, encoding: .utf8) == "first version, rather long\n")
-    try AtomicFile.write("short\n", to: url)
-    #expect(try String(contentsOf: url, encoding: .utf8) == "short\n")
-    #expect(try contents(of: url.deletingLastPathComponent()) == ["out.txt"])
-}
-
-@Test func atomicWriteFailureNamesThePathAndKeepsTheOldFile() throws {
+@Test func failedWritesAreKitErrorsNamingThePath() throws {
     let directory = try makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let blocker = directory.appendingPathComponent("file")
-    try AtomicFile.write("keep", to: blocker)
+    try Data("keep".utf8).write(to: blocker)
+    let table = ResultTable(id: "t", caption: "c", columns: [.init("a")], rows: [["x"]])
     #expect {
-        try AtomicFile.write("x", to: blocker.appendingPathComponent("child.txt"))
+        try table.write(to: blocker)
     } throws: { error in
-        (error as? KitError)?.description.contains(blocker.path) == true
+        guard case let .fileSystem(path, operation, _) = error as? KitError else { return false }
+        return path == blocker.path && operation == "create directory"
     }
     #expect(try String(contentsOf: blocker, encoding: .utf8) == "keep")
-    #expect(try contents(of: directory) == ["file"])
 }

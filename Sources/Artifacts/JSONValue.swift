@@ -1,9 +1,10 @@
 import Foundation
 
-/// A JSON document as a value. Configurations pass through it so they can be hashed canonically and embedded in
-/// the manifest whatever Swift type the chapter used to hold them.
+/// A JSON document as a value: configurations pass through it to be hashed canonically and embedded in
+/// manifests whatever Swift type held them, and the report reads manifests and result files back through it.
 ///
-/// Integers keep their exact value up to `Int64`; any other number is a `Double`.
+/// Integers keep their exact value up to `Int64`; any other number is a `Double`. Readers that only want a
+/// number use `number`, which accepts both.
 public enum JSONValue: Codable, Equatable, Sendable {
     case null
     case bool(Bool)
@@ -15,18 +16,16 @@ public enum JSONValue: Codable, Equatable, Sendable {
 
     /// Converts any `Encodable` value by encoding it and reading the result back.
     public init(encoding value: some Encodable) throws {
-        let encoder = JSONEncoder()
-        let data: Data
         do {
-            data = try encoder.encode(value)
+            self = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
         } catch {
-            throw KitError.encoding(what: String(describing: type(of: value)), reason: describe(error))
+            throw ArtifactError.encoding(what: String(describing: type(of: value)), reason: describe(error))
         }
-        do {
-            self = try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch {
-            throw KitError.encoding(what: String(describing: type(of: value)), reason: describe(error))
-        }
+    }
+
+    /// Parses a JSON document.
+    public static func load(_ data: Data) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: data)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -62,12 +61,57 @@ public enum JSONValue: Codable, Equatable, Sendable {
     }
 }
 
+// MARK: - Accessors
+
+extension JSONValue {
+    /// The member named `key` of an object; nil for a missing key or a value that is not an object.
+    public subscript(key: String) -> JSONValue? {
+        if case let .object(members) = self { return members[key] }
+        return nil
+    }
+
+    public var string: String? { if case let .string(value) = self { return value }; return nil }
+    /// Any number, integer or not: which case a JSON number decodes to is an encoding detail.
+    public var number: Double? {
+        switch self {
+        case let .integer(value): Double(value)
+        case let .number(value): value
+        default: nil
+        }
+    }
+    public var bool: Bool? { if case let .bool(value) = self { return value }; return nil }
+    public var array: [JSONValue]? { if case let .array(value) = self { return value }; return nil }
+    public var object: [String: JSONValue]? { if case let .object(value) = self { return value }; return nil }
+
+    /// Compact, key-sorted rendering for people (configs and seeds in a report): strings unquoted.
+    public var compact: String {
+        switch self {
+        case .null: "null"
+        case let .bool(value): value ? "true" : "false"
+        case let .integer(value): String(value)
+        case let .number(value): formatNumber(value)
+        case let .string(value): value
+        case let .array(items): "[" + items.map(\.compact).joined(separator: ", ") + "]"
+        case let .object(members):
+            "{" + members.keys.sorted().map { "\($0): \(members[$0]!.compact)" }.joined(separator: ", ") + "}"
+        }
+    }
+}
+
+/// Shortest faithful decimal form of a number: integral values without a fraction (so `3` and `3.0` read and
+/// hash alike), the rest in Swift's shortest round-trip spelling, which (unlike Foundation's number formatting)
+/// does not change between platforms or releases.
+public func formatNumber(_ value: Double) -> String {
+    if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+    return value.description
+}
+
 // MARK: - Canonical text
 
 extension JSONValue {
-    /// The canonical text: object keys sorted by their UTF-8 bytes, no insignificant whitespace, numbers in one
-    /// fixed spelling (integral values without a fraction, others in Swift's shortest round-trip form), strings
-    /// escaped minimally. Equal values always give equal bytes, whatever order the keys were written in.
+    /// The canonical text: object keys sorted by their UTF-8 bytes, no insignificant whitespace, numbers spelled
+    /// by `formatNumber`, strings escaped minimally. Equal values always give equal bytes, whatever order the
+    /// keys were written in. Throws `ArtifactError.encoding` for a NaN or infinity, naming where it is.
     ///
     /// With `pretty`, the same ordering and spelling is laid out with two-space indents for people to read;
     /// arrays of scalars stay on one line.
@@ -89,7 +133,11 @@ extension JSONValue {
         case .null: out += "null"
         case let .bool(value): out += value ? "true" : "false"
         case let .integer(value): out += String(value)
-        case let .number(value): out += try canonicalNumber(value, path: path)
+        case let .number(value):
+            guard value.isFinite else {
+                throw ArtifactError.encoding(what: "number at \(path)", reason: "\(value) has no JSON spelling")
+            }
+            out += formatNumber(value)
         case let .string(value): appendQuoted(value, to: &out)
         case let .array(items):
             if items.isEmpty { out += "[]"; return }
@@ -122,18 +170,6 @@ extension JSONValue {
     }
 }
 
-/// Integral doubles print like integers so `3` and `3.0` hash alike; the rest use Swift's shortest round-trip
-/// spelling, which (unlike Foundation's number formatting) does not change between platforms or releases.
-private func canonicalNumber(_ value: Double, path: String) throws -> String {
-    guard value.isFinite else {
-        throw KitError.encoding(what: "number at \(path)", reason: "\(value) has no JSON spelling")
-    }
-    if value == value.rounded(), abs(value) < 1e15 {
-        return String(Int64(value))
-    }
-    return value.description
-}
-
 private func utf8Precedes(_ lhs: String, _ rhs: String) -> Bool {
     lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
 }
@@ -154,23 +190,4 @@ private func appendQuoted(_ text: String, to out: inout String) {
         }
     }
     out += "\""
-}
-
-/// Error text for messages: decoding errors carry their coding path, which is what the reader needs.
-func describe(_ error: any Error) -> String {
-    switch error {
-    case let error as KitError:
-        return error.description
-    case let DecodingError.dataCorrupted(context),
-         let DecodingError.keyNotFound(_, context),
-         let DecodingError.typeMismatch(_, context),
-         let DecodingError.valueNotFound(_, context):
-        let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-        return path.isEmpty ? context.debugDescription : "\(path): \(context.debugDescription)"
-    case let EncodingError.invalidValue(_, context):
-        let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-        return path.isEmpty ? context.debugDescription : "\(path): \(context.debugDescription)"
-    default:
-        return String(describing: error)
-    }
 }
