@@ -97,7 +97,7 @@ func layers(_ sidecar: JSON, panel: Int = 0) -> [JSON] {
         #expect(throws: FigureError.self) { try figure.write(to: directory, id: "broken", caption: "c") }
         // A directory where the PNG should go makes the final rename fail after rendering.
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("blocked.png"), withIntermediateDirectories: false)
-        try FileManager.default.createFile(atPath: directory.appendingPathComponent("blocked.png/x").path, contents: Data())
+        #expect(FileManager.default.createFile(atPath: directory.appendingPathComponent("blocked.png/x").path, contents: Data()))
         var good = Figure()
         good.panel { $0.line(x: [0, 1], y: [0, 1]) }
         #expect(throws: FigureError.self) { try good.write(to: directory, id: "blocked", caption: "c") }
