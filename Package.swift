@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Report", targets: ["Report"]),
         .executable(name: "report", targets: ["ReportTool"]),
         .executable(name: "kit-bench", targets: ["Bench"]),
+        .executable(name: "talk", targets: ["Talk"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -45,6 +46,18 @@ let package = Package(
             "Report", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Data sets, metrics, and one library per method family.
+        .target(name: "Data", dependencies: ["Artifacts", "Tensor", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Evaluation", dependencies: ["NN", "Tensor", "Data"]),
+        .target(name: "GAN", dependencies: ["NN", "Tensor"]),
+        .target(name: "TimeGAN", dependencies: ["NN", "Tensor", "Data"]),
+
+        // Chapter programs: thin experiments over the libraries.
+        .executableTarget(name: "Talk", dependencies: [
+            "GAN", "TimeGAN", "Evaluation", "Data", "Experiment", "Figures", "Tensor", "NN",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "chapters/talk", exclude: ["slides.md"]),
+
         .executableTarget(name: "Bench", dependencies: [
             "Tensor", "NN", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -54,6 +67,10 @@ let package = Package(
         .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "Artifacts"]),
+        .testTarget(name: "DataTests", dependencies: ["Data", "Tensor"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "NN", "Tensor"]),
+        .testTarget(name: "GANTests", dependencies: ["GAN", "NN", "Tensor"]),
+        .testTarget(name: "TimeGANTests", dependencies: ["TimeGAN", "Evaluation", "NN", "Tensor"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Artifacts"]),
     ]
 )
