@@ -23,7 +23,7 @@ struct GANMathSettings: Codable {
     init(profile: Profile) {
         gridPoints = 1201
         discriminator = profile.choose(
-            smoke: DiscriminatorTraining(hidden: 32, steps: 600, batch: 512, learningRate: 1e-2, evaluationSamples: 10_000),
+            smoke: DiscriminatorTraining(hidden: 32, steps: 1200, batch: 512, learningRate: 1e-2, evaluationSamples: 10_000),
             default: DiscriminatorTraining(hidden: 32, steps: 1500, batch: 512, learningRate: 1e-2, evaluationSamples: 20_000),
             paper: DiscriminatorTraining(hidden: 64, steps: 4000, batch: 512, learningRate: 1e-2, evaluationSamples: 50_000))
         trainedShifts = profile.choose(smoke: [-3, 0, 1.5], default: [-4, -3, -2, -1, 0, 1, 2, 3, 4],
@@ -56,7 +56,7 @@ enum GANMathSteps {
         let stages: [(String, any Density1D)] = [
             ("p_g far from p_data", Gaussian1D(mean: 2.5, std: 0.8)),
             ("p_g overlapping p_data", Gaussian1D(mean: 0.5, std: 1.4)),
-            ("p_g = p_data", pData),
+            ("p_g = p_data (curves coincide)", pData),
         ]
         let progress = Progress(total: stages.count, label: "optimal D")
         var results: [TrainedDiscriminator1D] = []
@@ -70,14 +70,14 @@ enum GANMathSteps {
         let x = grid.points
         for (stage, r) in zip(stages, results) {
             figure.panel { p in
-                p.title = "\(stage.0): max gap \(fmt(r.maxGap))"
+                p.title = "\(stage.0): max |D − D*| = \(fmt(r.maxGap))"
                 p.line(x: x, y: r.pData, label: "p_data", color: Palette.black)
                 p.line(x: x, y: r.pG, label: "p_g", color: Palette.bluishGreen)
                 p.line(x: x, y: r.optimal, label: "D* = p_data/(p_data+p_g)", style: .dashed, color: Palette.blue)
                 p.line(x: x, y: r.trained, label: "trained D", style: .dotted, color: Palette.vermillion)
                 p.xLabel = "x"
                 p.yRange = 0...1.05
-                p.legend = .topLeft
+                p.legend = stage.0 == stages.last!.0 ? .topLeft : .hidden
             }
         }
         let gaps = results.map(\.maxGap)
@@ -98,7 +98,7 @@ enum GANMathSteps {
     static func oneLineProofFigure(_ context: TalkContext) throws {
         let pairs: [(Double, Double)] = [(1, 1), (3, 1), (1, 2), (0.4, 1.6)]
         let ys = (1..<400).map { Double($0) / 400 }
-        var figure = Figure(width: 640, height: 400)
+        var figure = Figure(width: 900, height: 400)
         figure.panel { p in
             for (i, (a, b)) in pairs.enumerated() {
                 let color = Palette.color(i)
@@ -111,7 +111,7 @@ enum GANMathSteps {
             p.xLabel = "y (the value D(x) takes at one point x)"
             p.yLabel = "a·log y + b·log(1 − y)"
             p.yRange = -6...0
-            p.legend = .bottomRight
+            p.legend = .outside
         }
         try context.write(figure, id: "one-line-proof", caption:
             "The one-line proof of the optimal discriminator: at each x the integrand of V(D, G) is a·log y + b·log(1 − y) "
@@ -137,17 +137,18 @@ enum GANMathSteps {
         }
         let differences = zip(estimates, closed).map { Swift.abs($0 - $1) }
         let worst = differences.max() ?? .infinity
-        var figure = Figure(width: 640, height: 400)
+        var figure = Figure(width: 900, height: 400)
         figure.panel { p in
             p.line(x: shifts, y: exact, label: "C(G) = −log 4 + 2·JSD (grid integral)", color: Palette.blue)
             p.scatter(x: s.trainedShifts, y: estimates, label: "V(D, G) with a trained D (samples)",
                       color: Palette.vermillion, radius: 4)
             p.referenceLine(y: -log4Nats, label: "−log 4: minimum, at p_g = p_data")
-            p.referenceLine(y: 0, label: "0 = −log 4 + 2 log 2: disjoint")
+            p.referenceLine(y: 0, label: "0: no overlap (JSD = log 2)")
+            p.yRange = -1.5...0.15
             p.title = "What the generator minimises, as p_g = N(μ, 1) slides onto p_data = N(0, 1)"
             p.xLabel = "shift μ of p_g"
             p.yLabel = "C(G)"
-            p.legend = .bottomRight
+            p.legend = .outside
         }
         try context.write(figure, id: "jsd-criterion", caption:
             "C(G) = max_D V(D, G) = −log 4 + 2·JSD(p_data ‖ p_g) by numerical integration (line), and V(D, G) evaluated "
@@ -282,12 +283,12 @@ enum GANMathSteps {
     }
 
     static func adamFigure(_ context: TalkContext) throws {
-        let f = Quadratic2D(a: 1, b: 40)
+        let f = Quadratic2D(a: 1, b: 100)
         let start = Point2(-4, 1.5)
         let steps = 120
-        let sgdRate = 0.045  // just under the stability limit 2/b = 0.05
+        let sgdRate = 0.019  // just under the stability limit 2/b = 0.02
         let sgd = sgdTrajectory(on: f, from: start, learningRate: sgdRate, steps: steps)
-        let adam = adamTrajectory(on: f, from: start, learningRate: 0.1, steps: steps)
+        let adam = adamTrajectory(on: f, from: start, learningRate: 0.05, steps: steps)
         let extent = (x: -4.5...1.5, y: -2.0...2.0)
         let r = 80
         let field = (0..<r).map { row in
@@ -301,16 +302,16 @@ enum GANMathSteps {
         figure.panel { p in
             p.heatmap(field, x: extent.x, y: extent.y, label: "log₁₀ f")
             p.line(x: sgd.map(\.x), y: sgd.map(\.y), label: "SGD, η = \(fmt(sgdRate))", color: Palette.vermillion)
-            p.line(x: adam.map(\.x), y: adam.map(\.y), label: "Adam, η = 0.1", color: Color.white)
-            p.scatter(x: [0], y: [0], label: "minimum", color: Palette.black, radius: 4)
-            p.title = "f(x, y) = ½(x² + 40y²)"
+            p.line(x: adam.map(\.x), y: adam.map(\.y), label: "Adam, η = 0.05", color: Palette.black)
+            p.scatter(x: [0], y: [0], label: "minimum", color: Palette.reddishPurple, radius: 5)
+            p.title = "f(x, y) = ½(x² + 100y²)"
             p.xLabel = "x"
             p.yLabel = "y"
             p.legend = .bottomRight
         }
         figure.panel { p in
             p.line(sgd.map { f.value($0) + 1e-12 }, label: "SGD", color: Palette.vermillion)
-            p.line(adam.map { f.value($0) + 1e-12 }, label: "Adam", color: Palette.blue)
+            p.line(adam.map { f.value($0) + 1e-12 }, label: "Adam", color: Palette.black)
             p.yScale = .log
             p.title = "Loss per step"
             p.xLabel = "step"
@@ -318,14 +319,18 @@ enum GANMathSteps {
         }
         try context.write(figure, id: "adam-vs-sgd", caption:
             "SGD and Adam (written out as the slide's equations) on an ill-conditioned quadratic. SGD's step is capped by "
-            + "the steep y direction (η < 2/40), so it zig-zags in y and crawls along x. Adam divides each coordinate's "
-            + "step by its own gradient scale and heads for the minimum in both directions at once.")
+            + "the steep y direction (η < 2/100), so it zig-zags in y and crawls along the shallow x direction (x = "
+            + "\(fmt(sgd.last!.x)) after \(steps) steps). Adam divides each coordinate's step by that coordinate's own "
+            + "gradient scale, so both directions move at about η per step: it heads straight for the minimum (x = "
+            + "\(fmt(adam.last!.x))) and then wobbles around it on a scale set by η.")
     }
 }
 
 /// A number for captions and legends: three significant digits, no exponent for ordinary sizes.
 func fmt(_ v: Double) -> String {
     if v.isNaN || v.isInfinite { return "\(v)" }
+    if Swift.abs(v) < 1e-9 { return "0" }
+    if Swift.abs(v) < 0.01 { return String(format: "%.4f", v) }
     if v == v.rounded() && Swift.abs(v) < 1e6 { return String(Int(v)) }
     let a = Swift.abs(v)
     if a >= 0.01 && a < 1e5 { return String(format: a >= 100 ? "%.1f" : (a >= 1 ? "%.2f" : "%.3f"), v) }

@@ -18,7 +18,7 @@ struct RingGANSettings: Codable {
         var main = RingGANConfig()
         main.hidden = profile.choose(smoke: 64, default: 128, paper: 128)
         main.batch = profile.choose(smoke: 128, default: 256, paper: 256)
-        main.steps = profile.choose(smoke: 300, default: 2000, paper: 5000)
+        main.steps = profile.choose(smoke: 600, default: 2000, paper: 5000)
         main.snapshotSteps = [0, 1, 2, 4, 8].map { main.steps * $0 / 8 }
         main.snapshotSamples = 512
         main.gridResolution = profile.choose(smoke: 32, default: 60, paper: 80)
@@ -26,7 +26,7 @@ struct RingGANSettings: Codable {
         self.main = main
 
         var collapse = main
-        collapse.steps = profile.choose(smoke: 300, default: 1500, paper: 3000)
+        collapse.steps = profile.choose(smoke: 600, default: 1500, paper: 3000)
         collapse.snapshotSteps = [collapse.steps]
         collapse.generatorLearningRate = 5e-3
         collapse.discriminatorLearningRate = 5e-4
@@ -178,7 +178,7 @@ enum RingGANSteps {
         }
         try context.write(figure, id: "mode-collapse", caption:
             "Left: the generator's learning rate (\(fmt(Double(collapse.config.generatorLearningRate)))) is 10× the "
-            + "discriminator's: G chases whatever D currently likes and its samples pile up on few modes "
+            + "discriminator's: G chases whatever D currently likes and its samples pile up in a small region "
             + "(\(modes(collapse.finalCoverage, of: m)) on \(collapse.config.evaluationSamples) samples after "
             + "\(collapse.config.steps) steps). Right: the same run with one change, the discriminator also sees the "
             + "batch's spread (minibatch standard deviation), so a collapsed batch is easy to call fake: "
