@@ -3,8 +3,15 @@ public struct TimeGANConfiguration: Codable, Sendable, Equatable {
     public var hiddenSize = 24
     public var layerCount = 3
     public var batchSize = 128
-    /// Steps of each of the three phases (the reference uses one number for all three).
-    public var iterations = 50_000
+    /// Steps of the embedding, supervised and joint phases (the reference uses one number, 50,000, for all three).
+    public var embeddingIterations = 50_000
+    public var supervisedIterations = 50_000
+    public var jointIterations = 50_000
+    /// The reference's single iteration count; setting it sets all three phases.
+    public var iterations: Int {
+        get { Swift.max(embeddingIterations, supervisedIterations, jointIterations) }
+        set { embeddingIterations = newValue; supervisedIterations = newValue; jointIterations = newValue }
+    }
     /// γ, the weight of the adversarial loss on G(Z) without the supervisor.
     public var gamma: Float = 1
     public var learningRate: Float = 1e-3
@@ -20,7 +27,9 @@ public struct TimeGANConfiguration: Codable, Sendable, Equatable {
         self.hiddenSize = hiddenSize
         self.layerCount = layerCount
         self.batchSize = batchSize
-        self.iterations = iterations
+        self.embeddingIterations = iterations
+        self.supervisedIterations = iterations
+        self.jointIterations = iterations
         self.phase2UpdatesGenerator = phase2UpdatesGenerator
     }
 }

@@ -19,6 +19,11 @@ public final class TimeGAN {
     let rng: RandomGenerator
     /// One Adam per solver of the reference (E0, GS, G, E, D), each with its own moments.
     let embeddingSolver, supervisedSolver, generatorSolver, embedderSolver, discriminatorSolver: Adam
+    /// Each network's parameters, looked up once (reflection is not free).
+    let embedderParameters, recoveryParameters, generatorParameters, supervisorParameters, discriminatorParameters: [Tensor]
+    var allParameters: [Tensor] {
+        embedderParameters + recoveryParameters + generatorParameters + supervisorParameters + discriminatorParameters
+    }
 
     public var noiseSize: Int { features }
 
@@ -33,6 +38,11 @@ public final class TimeGAN {
         networks = TimeGANNetworks(features: features, noiseSize: features, hiddenSize: configuration.hiddenSize,
                                    layerCount: configuration.layerCount, rng: rng.derived(101))
         let n = networks, lr = configuration.learningRate
+        embedderParameters = n.embedder.parameters
+        recoveryParameters = n.recovery.parameters
+        generatorParameters = n.generator.parameters
+        supervisorParameters = n.supervisor.parameters
+        discriminatorParameters = n.discriminator.parameters
         embeddingSolver = Adam(parameters: n.embedder.parameters + n.recovery.parameters, learningRate: lr)
         supervisedSolver = Adam(parameters: n.generator.parameters + n.supervisor.parameters, learningRate: lr)
         generatorSolver = Adam(parameters: n.generator.parameters + n.supervisor.parameters, learningRate: lr)
@@ -110,11 +120,20 @@ public final class TimeGAN {
         data.gathering(SequenceData.drawWithoutReplacement(configuration.batchSize, from: data.shape[0], rng: rng))
     }
 
-    func step(_ loss: Tensor, _ solver: Adam) {
-        networks.zeroGrad()
-        loss.backward()
-        solver.step()
-        networks.zeroGrad()
+    /// Computes `loss` with only `trainable` parameters tracked — the solver's variable list, as TensorFlow
+    /// differentiates only with respect to it — so no graph is recorded through networks the step does not
+    /// update unless a gradient must flow through them. Then one update of `solver`, and every parameter is
+    /// trainable again.
+    /// A nil loss skips the update.
+    func step(_ solver: Adam, updating trainable: [Tensor], _ loss: () -> Tensor?) {
+        let all = allParameters
+        for p in all { p.requiresGrad = false; p.zeroGrad() }
+        for p in trainable { p.requiresGrad = true }
+        if let value = loss() {
+            value.backward()
+            solver.step()
+        }
+        for p in all { p.zeroGrad(); p.requiresGrad = true }
     }
 
     /// Runs the three phases on `data` ([N, T, D], unscaled), reporting every step to `progress`.
@@ -127,48 +146,64 @@ public final class TimeGAN {
 
     /// Phase 1 on already scaled data (`configuration.iterations` steps unless `iterations` is given).
     public func trainEmbedding(scaled: Tensor, iterations: Int? = nil, progress: (TrainingEvent) -> Void = { _ in }) {
-        let total = iterations ?? configuration.iterations
+        let total = iterations ?? configuration.embeddingIterations
         for i in 1...Swift.max(total, 1) where total > 0 {
-            let (loss, mse) = embeddingLoss(batch(scaled))
-            step(loss, embeddingSolver)
+            var loss: Float = 0, mse: Float = 0
+            step(embeddingSolver, updating: embedderParameters + recoveryParameters) {
+                let parts = embeddingLoss(batch(scaled))
+                (loss, mse) = (parts.loss.item, parts.mse.item)
+                return parts.loss
+            }
             progress(TrainingEvent(phase: .embedding, step: i, total: total,
-                                   losses: [("E_loss0", loss.item), ("recon_mse", mse.item)]))
+                                   losses: [("E_loss0", loss), ("recon_mse", mse)]))
         }
     }
 
     /// Phase 2 on already scaled data.
     public func trainSupervised(scaled: Tensor, iterations: Int? = nil, progress: (TrainingEvent) -> Void = { _ in }) {
-        let total = iterations ?? configuration.iterations
+        let total = iterations ?? configuration.supervisedIterations
         for i in 1...Swift.max(total, 1) where total > 0 {
-            let x = batch(scaled)
-            let loss = supervisedPhaseLoss(x, noise: noise(x.shape[0]))
-            step(loss, supervisedSolver)
-            progress(TrainingEvent(phase: .supervised, step: i, total: total, losses: [("MSE_sup", loss.item)]))
+            var loss: Float = 0
+            step(supervisedSolver, updating: generatorParameters + supervisorParameters) {
+                let x = batch(scaled)
+                let l = supervisedPhaseLoss(x, noise: noise(x.shape[0]))
+                loss = l.item
+                return l
+            }
+            progress(TrainingEvent(phase: .supervised, step: i, total: total, losses: [("MSE_sup", loss)]))
         }
     }
 
     /// Phase 3 on already scaled data.
     public func trainJointly(scaled: Tensor, iterations: Int? = nil, progress: (TrainingEvent) -> Void = { _ in }) {
-        let total = iterations ?? configuration.iterations
+        let total = iterations ?? configuration.jointIterations
         for i in 1...Swift.max(total, 1) where total > 0 {
-            var g: (loss: Tensor, adversarial: Tensor, supervised: Tensor, moments: Tensor)?
+            var g: (adversarial: Float, supervised: Float, moments: Float) = (0, 0, 0)
             var mse: Float = 0
             for _ in 0..<2 {
+                // The reference feeds the same minibatch to the generator step and the embedder step after it.
                 let x = batch(scaled), z = noise(x.shape[0])
-                let parts = generatorLoss(x, noise: z)
-                step(parts.loss, generatorSolver)
-                let e = embedderLoss(x)
-                step(e.loss, embedderSolver)
-                g = parts
-                mse = e.mse.item
+                step(generatorSolver, updating: generatorParameters + supervisorParameters) {
+                    let parts = generatorLoss(x, noise: z)
+                    g = (parts.adversarial.item, parts.supervised.item, parts.moments.item)
+                    return parts.loss
+                }
+                step(embedderSolver, updating: embedderParameters + recoveryParameters) {
+                    let parts = embedderLoss(x)
+                    mse = parts.mse.item
+                    return parts.loss
+                }
             }
             let x = batch(scaled), z = noise(x.shape[0])
-            let d = discriminatorLoss(x, noise: z)
-            let dValue = d.item
-            if dValue > configuration.discriminatorThreshold { step(d, discriminatorSolver) }
+            var dValue: Float = 0
+            step(discriminatorSolver, updating: discriminatorParameters) {
+                let d = discriminatorLoss(x, noise: z)
+                dValue = d.item
+                return dValue > configuration.discriminatorThreshold ? d : nil
+            }
             progress(TrainingEvent(phase: .joint, step: i, total: total, losses: [
-                ("D_loss", dValue), ("G_loss_U", g!.adversarial.item), ("G_loss_S", g!.supervised.item),
-                ("G_loss_V", g!.moments.item), ("E_loss_T0", mse),
+                ("D_loss", dValue), ("G_loss_U", g.adversarial), ("G_loss_S", g.supervised),
+                ("G_loss_V", g.moments), ("E_loss_T0", mse),
             ]))
         }
     }
