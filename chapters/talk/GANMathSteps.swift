@@ -54,9 +54,9 @@ enum GANMathSteps {
         let tolerance = s.optimalGapTolerance  // declared before anything is trained
         let pData = GaussianMixture1D([Gaussian1D(mean: -1.5, std: 0.6), Gaussian1D(mean: 1.5, std: 0.6)])
         let stages: [(String, any Density1D)] = [
-            ("p_g far from p_data", Gaussian1D(mean: 2.5, std: 0.8)),
-            ("p_g overlapping p_data", Gaussian1D(mean: 0.5, std: 1.4)),
-            ("p_g = p_data (curves coincide)", pData),
+            ("p_g far away", Gaussian1D(mean: 2.5, std: 0.8)),
+            ("p_g overlapping", Gaussian1D(mean: 0.5, std: 1.4)),
+            ("p_g = p_data", pData),
         ]
         let progress = Progress(total: stages.count, label: "optimal D")
         var results: [TrainedDiscriminator1D] = []
@@ -70,7 +70,7 @@ enum GANMathSteps {
         let x = grid.points
         for (stage, r) in zip(stages, results) {
             figure.panel { p in
-                p.title = "\(stage.0): max |D − D*| = \(fmt(r.maxGap))"
+                p.title = "\(stage.0): max gap \(fmt(r.maxGap))"
                 p.line(x: x, y: r.pData, label: "p_data", color: Palette.black)
                 p.line(x: x, y: r.pG, label: "p_g", color: Palette.bluishGreen)
                 p.line(x: x, y: r.optimal, label: "D* = p_data/(p_data+p_g)", style: .dashed, color: Palette.blue)
@@ -87,7 +87,8 @@ enum GANMathSteps {
             + "MLP discriminator trained by binary cross-entropy on samples (\(s.discriminator.steps) Adam steps, "
             + "\(s.discriminator.batch) samples of each per step). Largest |D − D*| where p_data + p_g is at least 5 % of its "
             + "maximum: \(gaps.map(fmt).joined(separator: ", ")) (declared tolerance \(fmt(tolerance))). "
-            + "When p_g = p_data, D* = ½ everywhere.")
+            + "Outside that region the samples say little and the trained D drifts (left and right edges of the middle "
+            + "panel). When p_g = p_data (right, the two density curves coincide), D* = ½ everywhere.")
         context.run.record(ClaimVerdict(
             id: "T.1", verdict: worst <= tolerance ? "reproduced" : "not reproduced",
             evidence: "Trained 1-D MLP discriminators vs D* = p_data/(p_data + p_g) in 3 settings: max |D − D*| = "
