@@ -131,7 +131,8 @@ section.slide {
   background: var(--bg); color: var(--fg); font-size: 30px; line-height: 1.38; box-shadow: 0 4px 20px rgba(0,0,0,0.35);
   break-after: page; page-break-after: always;
 }
-.slide-body { height: 100%; overflow: hidden; }
+.slide-body { height: 100%; overflow: hidden; display: flex; flex-direction: column; }
+.slide-body > * { flex: none; }
 .slide h1 { font-size: 64px; line-height: 1.1; margin: 0 0 28px; }
 .slide h2 { font-size: 46px; line-height: 1.15; margin: 0 0 26px; color: var(--accent); }
 .slide h3 { font-size: 36px; margin: 0 0 18px; }
@@ -140,8 +141,10 @@ section.slide {
 .slide li { margin: 0 0 10px; }
 .slide .equation { margin: 14px 0; }
 .slide math[display="block"] { font-size: 1.05em; }
-.slide figure { margin: 10px 0; }
-.slide figure img { max-height: 430px; }
+/* A figure takes whatever height the text above it leaves, so it never runs off the slide. */
+.slide figure { margin: 10px 0; flex: 1 1 0; min-height: 0; display: flex; flex-direction: column; align-items: center; }
+.slide figure img { flex: 1 1 0; min-height: 0; max-width: 100%; object-fit: contain; }
+.slide figure figcaption { flex: none; }
 .slide .placeholder { padding: 60px 20px; }
 .slide table { font-size: 24px; }
 .slide ol.references { font-size: 22px; }
