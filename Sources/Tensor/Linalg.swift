@@ -50,7 +50,7 @@ extension Tensor {
             if b.requiresGrad {
                 if b.rank == 2 && batch > 1 {
                     // Shared matrix: sum the per-batch gradients with one GEMM over the stacked rows.
-                    let a2 = transposeA ? a.permutedLastTwo().reshaped([-1, m]) : a.reshaped([-1, k])
+                    let a2 = transposeA ? a.transposed().reshaped([-1, m]) : a.reshaped([-1, k])
                     let g2 = g.reshaped([-1, n])
                     gb = transposeB ? g2.matmul(a2, transposeA: true) : a2.matmul(g2, transposeA: true)
                 } else {
@@ -61,8 +61,6 @@ extension Tensor {
             return [ga, gb]
         }
     }
-
-    private func permutedLastTwo() -> Tensor { transposed() }
 
     /// x·Wᵀ + bias for a weight stored [out, in] (PyTorch's layout) and bias [out]: the bias is copied into
     /// the output and sgemm accumulates onto it (β = 1), so the add costs no extra pass.

@@ -56,13 +56,4 @@ final class BufferPool: Sendable {
         }
         if !kept { UnsafeMutableRawPointer(pointer).deallocate() }
     }
-
-    /// Frees every pooled buffer (for tests and long-lived processes that change workload).
-    func drain() {
-        let all = state.withLock { s -> [UInt] in
-            defer { s.free = [:]; s.heldBytes = 0 }
-            return s.free.values.flatMap { $0 }
-        }
-        for p in all { UnsafeMutableRawPointer(bitPattern: p)!.deallocate() }
-    }
 }
