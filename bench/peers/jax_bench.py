@@ -20,59 +20,21 @@ kernels. Both must happen before the import, which is why the imports of jax com
 Usage: python bench/peers/jax_bench.py --threads 1 --steps 10 --workloads mlp,unet,gru [--json FILE]
 """
 
-import argparse
 import datetime
 import json
 import os
 import sys
 import time
 
-WORKLOADS = ("mlp", "unet", "gru")
-SUMMARIES = {
-    "mlp": "MLP 64→512→1024→1024→512→64, ReLU, batch 4096, MSE, Adam",
-    "unet": "UNet 32×32, batch 32, channels 64/128, GroupNorm+SiLU, attention at 8×8, MSE, Adam",
-    "gru": "GRU 3 layers, hidden 24, sequence 24, batch 128, MSE, Adam",
-}
+from common import SUMMARIES, parse_arguments, pin_threads
 
-
-def parse_arguments():
-    parser = argparse.ArgumentParser(description="JAX peer of kit-bench: steps per second of the MLP, "
-                                                 "small-UNet and GRU training workloads.")
-    parser.add_argument("--threads", type=int, default=1, help="CPUs to pin to (and XLA's thread count).")
-    parser.add_argument("--workloads", default=",".join(WORKLOADS),
-                        help="Workloads to run: mlp, unet, gru (comma-separated).")
-    parser.add_argument("--steps", type=int, default=10, help="Timed steps per workload (after warm-up).")
-    parser.add_argument("--json", help="Append one JSON line per workload to this file.")
-    args = parser.parse_args()
-    if args.threads < 1:
-        parser.error(f"--threads must be at least 1, got {args.threads}")
-    if args.steps < 1:
-        parser.error(f"--steps must be at least 1, got {args.steps}")
-    args.workloads = [w for w in args.workloads.split(",") if w]
-    for w in args.workloads:
-        if w not in WORKLOADS:
-            parser.error(f"--workloads: unknown workload '{w}' (known: {', '.join(WORKLOADS)})")
-    return args
-
-
-def pin_threads(threads):
-    """Restricts this process to the first `threads` CPUs it may use and tells XLA and BLAS the count."""
-    allowed = sorted(os.sched_getaffinity(0))
-    if threads > len(allowed):
-        sys.exit(f"jax_bench: --threads {threads} but only {len(allowed)} CPUs are available ({allowed})")
-    os.sched_setaffinity(0, set(allowed[:threads]))
-    flags = os.environ.get("XLA_FLAGS", "")
-    if threads == 1:
-        flags += " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
-    os.environ["XLA_FLAGS"] = flags.strip()
-    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[name] = str(threads)
-    os.environ.setdefault("JAX_PLATFORMS", "cpu")
-    return allowed[:threads]
-
-
-ARGS = parse_arguments()
-CPUS = pin_threads(ARGS.threads)
+ARGS = parse_arguments("JAX", "CPUs to pin to (and XLA's thread count).")
+CPUS = pin_threads(ARGS.threads, "jax_bench")
+# XLA reads its flags at import: one thread also turns off its multi-threaded Eigen kernels.
+if ARGS.threads == 1:
+    os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") +
+                               " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1").strip()
+os.environ.setdefault("JAX_PLATFORMS", "cpu")
 
 import jax  # noqa: E402  (after pinning, on purpose)
 import jax.numpy as jnp  # noqa: E402

@@ -18,54 +18,16 @@ Threads: --threads N pins the process to the first N CPUs it may run on and call
 Usage: python bench/peers/torch_bench.py --threads 1 --steps 10 --workloads mlp,unet,gru [--json FILE]
 """
 
-import argparse
 import datetime
 import json
 import os
 import sys
 import time
 
-WORKLOADS = ("mlp", "unet", "gru")
-SUMMARIES = {
-    "mlp": "MLP 64→512→1024→1024→512→64, ReLU, batch 4096, MSE, Adam",
-    "unet": "UNet 32×32, batch 32, channels 64/128, GroupNorm+SiLU, attention at 8×8, MSE, Adam",
-    "gru": "GRU 3 layers, hidden 24, sequence 24, batch 128, MSE, Adam",
-}
+from common import SUMMARIES, parse_arguments, pin_threads
 
-
-def parse_arguments():
-    parser = argparse.ArgumentParser(description="PyTorch peer of kit-bench: steps per second of the MLP, "
-                                                 "small-UNet and GRU training workloads.")
-    parser.add_argument("--threads", type=int, default=1, help="CPUs to pin to and torch.set_num_threads.")
-    parser.add_argument("--workloads", default=",".join(WORKLOADS),
-                        help="Workloads to run: mlp, unet, gru (comma-separated).")
-    parser.add_argument("--steps", type=int, default=10, help="Timed steps per workload (after warm-up).")
-    parser.add_argument("--json", help="Append one JSON line per workload to this file.")
-    args = parser.parse_args()
-    if args.threads < 1:
-        parser.error(f"--threads must be at least 1, got {args.threads}")
-    if args.steps < 1:
-        parser.error(f"--steps must be at least 1, got {args.steps}")
-    args.workloads = [w for w in args.workloads.split(",") if w]
-    for w in args.workloads:
-        if w not in WORKLOADS:
-            parser.error(f"--workloads: unknown workload '{w}' (known: {', '.join(WORKLOADS)})")
-    return args
-
-
-def pin_threads(threads):
-    """Restricts this process to the first `threads` CPUs it may use and sets the OpenMP/BLAS counts."""
-    allowed = sorted(os.sched_getaffinity(0))
-    if threads > len(allowed):
-        sys.exit(f"torch_bench: --threads {threads} but only {len(allowed)} CPUs are available ({allowed})")
-    os.sched_setaffinity(0, set(allowed[:threads]))
-    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[name] = str(threads)
-    return allowed[:threads]
-
-
-ARGS = parse_arguments()
-CPUS = pin_threads(ARGS.threads)
+ARGS = parse_arguments("PyTorch", "CPUs to pin to and torch.set_num_threads.")
+CPUS = pin_threads(ARGS.threads, "torch_bench")
 
 try:
     import torch  # noqa: E402  (after pinning, so OpenMP sees the thread count)

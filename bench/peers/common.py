@@ -1,0 +1,44 @@
+"""What the peer benchmarks share: the workload names, the command line, and pinning to N CPUs."""
+
+import argparse
+import os
+import sys
+
+WORKLOADS = ("mlp", "unet", "gru")
+SUMMARIES = {
+    "mlp": "MLP 64→512→1024→1024→512→64, ReLU, batch 4096, MSE, Adam",
+    "unet": "UNet 32×32, batch 32, channels 64/128, GroupNorm+SiLU, attention at 8×8, MSE, Adam",
+    "gru": "GRU 3 layers, hidden 24, sequence 24, batch 128, MSE, Adam",
+}
+
+
+def parse_arguments(peer, threads_help):
+    parser = argparse.ArgumentParser(description=f"{peer} peer of kit-bench: steps per second of the MLP, "
+                                                 "small-UNet and GRU training workloads.")
+    parser.add_argument("--threads", type=int, default=1, help=threads_help)
+    parser.add_argument("--workloads", default=",".join(WORKLOADS),
+                        help="Workloads to run: mlp, unet, gru (comma-separated).")
+    parser.add_argument("--steps", type=int, default=10, help="Timed steps per workload (after warm-up).")
+    parser.add_argument("--json", help="Append one JSON line per workload to this file.")
+    args = parser.parse_args()
+    if args.threads < 1:
+        parser.error(f"--threads must be at least 1, got {args.threads}")
+    if args.steps < 1:
+        parser.error(f"--steps must be at least 1, got {args.steps}")
+    args.workloads = [w for w in args.workloads.split(",") if w]
+    for w in args.workloads:
+        if w not in WORKLOADS:
+            parser.error(f"--workloads: unknown workload '{w}' (known: {', '.join(WORKLOADS)})")
+    return args
+
+
+def pin_threads(threads, program):
+    """Restricts this process to the first `threads` CPUs it may use and sets the OpenMP/BLAS thread counts.
+    Must run before the framework is imported, which sizes its thread pools from these."""
+    allowed = sorted(os.sched_getaffinity(0))
+    if threads > len(allowed):
+        sys.exit(f"{program}: --threads {threads} but only {len(allowed)} CPUs are available ({allowed})")
+    os.sched_setaffinity(0, set(allowed[:threads]))
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = str(threads)
+    return allowed[:threads]
