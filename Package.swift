@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "report", targets: ["ReportTool"]),
         .executable(name: "kit-bench", targets: ["Bench"]),
         .executable(name: "talk", targets: ["Talk"]),
+        .executable(name: "chapter3", targets: ["Chapter3"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -51,12 +52,18 @@ let package = Package(
         .target(name: "Evaluation", dependencies: ["NN", "Tensor", "Data"]),
         .target(name: "GAN", dependencies: ["NN", "Tensor"]),
         .target(name: "TimeGAN", dependencies: ["NN", "Tensor", "Data"]),
+        .target(name: "TabularDiffusion", dependencies: ["NN", "Tensor", "Data"]),
+        .target(name: "TabularBaselines", dependencies: ["NN", "Tensor", "Data"]),
 
         // Chapter programs: thin experiments over the libraries.
         .executableTarget(name: "Talk", dependencies: [
             "GAN", "TimeGAN", "Evaluation", "Data", "Experiment", "Figures", "Tensor", "NN",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/talk", exclude: ["slides.md"]),
+        .executableTarget(name: "Chapter3", dependencies: [
+            "TabularDiffusion", "TabularBaselines", "Evaluation", "Data", "Experiment", "Figures", "Tensor", "NN",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "chapters/3-tabddpm", exclude: ["chapter.md"]),
 
         .executableTarget(name: "Bench", dependencies: [
             "Tensor", "NN", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -68,9 +75,11 @@ let package = Package(
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "Artifacts"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Tensor"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "NN", "Tensor"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Data", "NN", "Tensor"]),
         .testTarget(name: "GANTests", dependencies: ["GAN", "NN", "Tensor"]),
         .testTarget(name: "TimeGANTests", dependencies: ["TimeGAN", "Evaluation", "NN", "Tensor"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Artifacts"]),
+        .testTarget(name: "TabularDiffusionTests", dependencies: ["TabularDiffusion", "Data", "NN", "Tensor"]),
+        .testTarget(name: "TabularBaselinesTests", dependencies: ["TabularBaselines", "Data", "NN", "Tensor"]),
     ]
 )

@@ -1,0 +1,4 @@
+@main
+struct Chapter3 {
+    static func main() {}
+}
