@@ -1,0 +1,37 @@
+import Data
+@testable import Evaluation
+import Testing
+
+@Suite struct TabularDistanceTests {
+    /// Three real rows (x scaled by its range 0…10, a category, a binary class) and three synthetic rows worked by
+    /// hand: s0 is nearest r1 (0.5² + 0 + 0), s1 nearest r0 (1.2² + 0 + 0), s2 copies r2.
+    @Test func handComputedDistancesAndACopyAtZero() {
+        let real = TabularFixtures.frame(task: .binclass, numeric: [[0, 10, 4]], categorical: [[0, 1, 0]], y: [0, 1, 1])
+        let synthetic = real.replacingRows(numeric: [[5, 12, 4]], categorical: [[1, 0, 0]], y: [1, 0, 1])
+        let d = DistanceToClosestRecord.distances(synthetic: synthetic, real: real, seed: 0)
+        #expect(d.count == 3)
+        #expect(abs(d[0] - 0.5) < 1e-6 && abs(d[1] - 1.2) < 1e-6 && d[2] == 0, "\(d)")
+        #expect(abs(DistanceToClosestRecord.median(synthetic: synthetic, real: real, seed: 0) - 0.5) < 1e-6)
+    }
+
+    /// For regression the target is a scaled numeric column: (0.5, 0.5) from both real rows.
+    @Test func regressionTargetIsScaledLikeANumericColumn() {
+        let real = TabularFixtures.frame(task: .regression, numeric: [[0, 1]], y: [0, 2])
+        let synthetic = real.replacingRows(numeric: [[0.5]], categorical: [], y: [1])
+        let d = DistanceToClosestRecord.distances(synthetic: synthetic, real: real, seed: 0)
+        #expect(abs(d[0] - 0.5.squareRoot()) < 1e-6)
+    }
+
+    /// Subsampling keeps `limit` synthetic rows; a nearest neighbour among fewer real rows is never nearer.
+    @Test func subsamplingIsSeededAndOnlyMovesNeighboursAway() {
+        let real = TabularFixtures.thresholdAndCategory(rows: 300, seed: 1)
+        let synthetic = TabularFixtures.thresholdAndCategory(rows: 200, seed: 2)
+        let full = DistanceToClosestRecord.distances(synthetic: synthetic, real: real, seed: 3)
+        let a = DistanceToClosestRecord.distances(synthetic: synthetic, real: real, seed: 3, limit: 150)
+        let b = DistanceToClosestRecord.distances(synthetic: synthetic, real: real, seed: 3, limit: 150)
+        #expect(a.count == 150 && a == b)
+        let sampledRows = DistanceToClosestRecord.sample(200, limit: 150, rng: .init(seed: 3).derived(2))
+        #expect(zip(sampledRows, a).allSatisfy { full[$0] <= $1 + 1e-6 })
+        #expect(zip(sampledRows, a).contains { full[$0] < $1 - 1e-3 })
+    }
+}
