@@ -44,7 +44,11 @@ public struct QuantileTransformer: Codable, Equatable, Sendable {
 
     /// Maps `columns[feature][row]` to normal scores.
     public func transform(_ columns: [[Double]]) -> [[Double]] {
-        zip(columns, quantiles).map { column, q in column.map { forward($0, q) } }
+        let mirroredReferences = references.reversed().map { -$0 }
+        return zip(columns, quantiles).map { column, q in
+            let mirrored = q.reversed().map { -$0 }
+            return column.map { forward($0, q, mirrored: mirrored, mirroredReferences: mirroredReferences) }
+        }
     }
 
     /// Maps normal scores back to the data's scale.
@@ -52,17 +56,20 @@ public struct QuantileTransformer: Codable, Equatable, Sendable {
         zip(columns, quantiles).map { column, q in column.map { backward($0, q) } }
     }
 
-    func forward(_ x: Double, _ q: [Double]) -> Double {
+    /// `mirrored` and `mirroredReferences` are −q and −references reversed: interpolating from both ends and
+    /// averaging puts a value equal to several quantiles in the middle of their levels.
+    func forward(_ x: Double, _ q: [Double], mirrored: [Double], mirroredReferences: [Double]) -> Double {
         let level: Double
-        if x == q.last! { level = 1 }
-        else if x == q[0] { level = 0 }
+        if x == q[0] { level = 0 }
+        else if x == q.last! { level = 1 }
         else {
             let up = Self.interpolate(x, q, references)
-            let down = -Self.interpolate(-x, q.reversed().map { -$0 }, references.reversed().map { -$0 })
+            let down = -Self.interpolate(-x, mirrored, mirroredReferences)
             level = 0.5 * (up + down)
         }
-        let bound = NormalDistribution.quantile(1 - (Self.boundsThreshold - Double.ulpOfOne))
-        return min(max(NormalDistribution.quantile(level), -bound), bound)
+        let lower = NormalDistribution.quantile(Self.boundsThreshold - Double.ulpOfOne)
+        let upper = NormalDistribution.quantile(1 - (Self.boundsThreshold - Double.ulpOfOne))
+        return min(max(NormalDistribution.quantile(level), lower), upper)
     }
 
     func backward(_ z: Double, _ q: [Double]) -> Double {
