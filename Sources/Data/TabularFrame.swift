@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Category levels are fixed once for the whole data set (sorted), so codes mean the same in every split and in
 /// every synthetic sample.
-public struct TabularFrame: Equatable, Sendable {
+public struct TabularFrame: Codable, Equatable, Sendable {
     public var task: Task
     public var numericNames: [String]
     public var categoricalNames: [String]
