@@ -1,0 +1,374 @@
+import Data
+import Dispatch
+import Foundation
+import Tensor
+
+/// A symmetric tree: the same (feature, threshold) test at every node of a level, so a row's leaf is the binary
+/// number of its test outcomes, first level most significant.
+struct ObliviousTree: Sendable {
+    /// Per level, the quantised feature and the bin threshold: a row goes right when its bin > threshold.
+    var features: [Int]
+    var thresholds: [UInt8]
+    /// `leafValues[leaf * dimension + k]`.
+    var leafValues: [Double]
+}
+
+/// Gradient-boosted oblivious trees in CatBoost's manner, the downstream model of TabDDPM's evaluation.
+///
+/// As CatBoost: quantised features and ordered target statistics (`BoostingQuantizer`), symmetric trees grown
+/// level by level, one Newton step per leaf (−Σg / (Σh + l2), times the learning rate), Bayesian-bootstrap row
+/// weights per tree, losses Logloss (two classes), MultiClass (softmax, one score per class) and RMSE, the
+/// starting score 0 for classification and the training mean for regression (`boost_from_average`), and early
+/// stopping that keeps the best prefix of trees (`use_best_model`).
+///
+/// Differences: early stopping watches the validation loss (CatBoost in the paper watches TotalF1 for
+/// classifiers); a split is chosen by the Newton gain Σ_leaves (Σg)² / (Σh + l2) rather than CatBoost's default
+/// cosine score; there is no `random_strength` score noise, no feature combinations, one permutation for the
+/// target statistics, and plain (not ordered) boosting. Results depend only on the seed, not on `threadCount`:
+/// threads split the features of a level, and each feature's histogram is summed in row order.
+public struct GradientBoostingModel: Sendable {
+    let quantizer: BoostingQuantizer
+    let task: Task
+    /// Scores per row: the class count for MultiClass, else 1.
+    let dimension: Int
+    let bias: [Double]
+    let trees: [ObliviousTree]
+    /// The 0-based index of the tree after which the validation loss was lowest; the model keeps trees 0...it.
+    public let bestIteration: Int
+    /// The validation loss after each grown tree (including those past the best one).
+    public let validationLosses: [Double]
+
+    public var treeCount: Int { trees.count }
+
+    enum Loss { case logloss, multiclass(Int), rmse }
+
+    public static func train(train: TabularFrame, validation: TabularFrame, config: BoostingConfig, seed: UInt64,
+                             threadCount: Int = 2) throws -> GradientBoostingModel {
+        try config.validate()
+        try TabularEvaluation.checkCompatible([("training", train), ("validation", validation)])
+        guard threadCount >= 1 else { throw TabularEvaluationError.invalidConfig("threadCount must be ≥ 1, got \(threadCount)") }
+        let loss: Loss = train.task == .regression ? .rmse : (train.classCount <= 2 ? .logloss : .multiclass(train.classCount))
+        let rng = RandomGenerator(seed: seed)
+        let (quantizer, bins) = BoostingQuantizer.fit(train, config: config, rng: rng.derived(1))
+        let validationBins = quantizer.bins(validation)
+        var trainer = Trainer(loss: loss, config: config, quantizer: quantizer, bins: bins, y: train.y,
+                              validationBins: validationBins, validationY: validation.y, threadCount: threadCount)
+        trainer.run(rng: rng.derived(2))
+        let best = trainer.bestIteration
+        return GradientBoostingModel(quantizer: quantizer, task: train.task, dimension: trainer.dimension,
+                                     bias: trainer.bias, trees: Array(trainer.trees.prefix(best + 1)),
+                                     bestIteration: best, validationLosses: trainer.validationLosses)
+    }
+
+    /// Raw scores, `[row * dimension + k]`.
+    func rawScores(_ frame: TabularFrame) -> [Double] {
+        let n = frame.rowCount
+        let bins = quantizer.bins(frame)
+        var scores = [Double](repeating: 0, count: n * dimension)
+        for i in 0..<n { for k in 0..<dimension { scores[i * dimension + k] = bias[k] } }
+        var leaf = [Int](repeating: 0, count: n)
+        for tree in trees { Self.apply(tree, bins: bins, rows: n, dimension: dimension, leaf: &leaf, scores: &scores) }
+        return scores
+    }
+
+    /// Adds a tree's leaf values to `scores`, using `leaf` as scratch.
+    static func apply(_ tree: ObliviousTree, bins: [UInt8], rows n: Int, dimension: Int, leaf: inout [Int], scores: inout [Double]) {
+        for i in 0..<n { leaf[i] = 0 }
+        for (f, t) in zip(tree.features, tree.thresholds) {
+            bins.withUnsafeBufferPointer { b in
+                for i in 0..<n { leaf[i] = leaf[i] << 1 | (b[f * n + i] > t ? 1 : 0) }
+            }
+        }
+        for i in 0..<n { for k in 0..<dimension { scores[i * dimension + k] += tree.leafValues[leaf[i] * dimension + k] } }
+    }
+
+    /// Class probabilities per row (classification).
+    public func predictProbabilities(_ frame: TabularFrame) -> [[Double]] {
+        precondition(task != .regression, "predictProbabilities needs a classification model")
+        let raw = rawScores(frame)
+        if dimension == 1 { return raw.map { let p = 1 / (1 + exp(-$0)); return [1 - p, p] } }
+        return (0..<frame.rowCount).map { i in
+            let row = raw[(i * dimension)..<((i + 1) * dimension)]
+            let top = row.max()!
+            let e = row.map { exp($0 - top) }, total = e.reduce(0, +)
+            return e.map { $0 / total }
+        }
+    }
+
+    /// The most probable class per row (classification).
+    public func predictClasses(_ frame: TabularFrame) -> [Int] {
+        precondition(task != .regression, "predictClasses needs a classification model")
+        let raw = rawScores(frame)
+        if dimension == 1 { return raw.map { $0 > 0 ? 1 : 0 } }
+        return (0..<frame.rowCount).map { i in
+            var best = 0
+            for k in 1..<dimension where raw[i * dimension + k] > raw[i * dimension + best] { best = k }
+            return best
+        }
+    }
+
+    /// Predictions in the encoding of `TabularFrame.y`: the value for regression, the class index otherwise.
+    public func predictValues(_ frame: TabularFrame) -> [Double] {
+        task == .regression ? rawScores(frame) : predictClasses(frame).map(Double.init)
+    }
+}
+
+/// The boosting loop over preallocated buffers.
+struct Trainer {
+    let loss: GradientBoostingModel.Loss
+    let config: BoostingConfig
+    let bins: [UInt8]
+    let binCounts: [Int]
+    let y: [Double]
+    let validationBins: [UInt8]
+    let validationY: [Double]
+    let threadCount: Int
+    let dimension: Int
+    let rows: Int
+    let validationRows: Int
+    let bias: [Double]
+
+    var trees: [ObliviousTree] = []
+    var validationLosses: [Double] = []
+    var bestIteration = 0
+
+    init(loss: GradientBoostingModel.Loss, config: BoostingConfig, quantizer: BoostingQuantizer, bins: [UInt8],
+         y: [Double], validationBins: [UInt8], validationY: [Double], threadCount: Int) {
+        self.loss = loss
+        self.config = config
+        self.bins = bins
+        binCounts = quantizer.borders.map { $0.count + 1 }
+        self.y = y
+        self.validationBins = validationBins
+        self.validationY = validationY
+        self.threadCount = threadCount
+        rows = y.count
+        validationRows = validationY.count
+        switch loss {
+        case .logloss: dimension = 1; bias = [0]
+        case let .multiclass(k): dimension = k; bias = [Double](repeating: 0, count: k)
+        case .rmse: dimension = 1; bias = [y.reduce(0, +) / Double(y.count)]
+        }
+    }
+
+    mutating func run(rng: RandomGenerator) {
+        let (n, d, depth) = (rows, dimension, config.depth)
+        let features = binCounts.count
+        var scores = [Double](repeating: 0, count: n * d)
+        for i in 0..<n { for k in 0..<d { scores[i * d + k] = bias[k] } }
+        var validationScores = [Double](repeating: 0, count: validationRows * d)
+        for i in 0..<validationRows { for k in 0..<d { validationScores[i * d + k] = bias[k] } }
+        var gradients = [Double](repeating: 0, count: n * 2 * d)      // per row: (g, h) per class, weighted
+        var leaf = [UInt16](repeating: 0, count: n)
+        var validationLeaf = [Int](repeating: 0, count: validationRows)
+        let maxBins = binCounts.max() ?? 1
+        // One histogram and one score row per thread, reused for every feature, level and tree.
+        let histogramSize = (1 << (depth - 1)) * maxBins * 2 * d
+        let scratch = (0..<threadCount).map { _ in
+            (histogram: UnsafeMutableBufferPointer<Double>.allocate(capacity: histogramSize),
+             scores: UnsafeMutableBufferPointer<Double>.allocate(capacity: maxBins))
+        }
+        defer { for s in scratch { s.histogram.deallocate(); s.scores.deallocate() } }
+        let best = UnsafeMutableBufferPointer<(score: Double, threshold: Int)>.allocate(capacity: max(features, 1))
+        defer { best.deallocate() }
+        let shared = UncheckedSendableBox((scratch, best))
+        var bestLoss = Double.infinity
+        let l2 = config.l2LeafRegularization
+
+        for iteration in 0..<config.iterations {
+            let weights = bootstrapWeights(rng: rng)
+            computeGradients(scores: scores, weights: weights, into: &gradients)
+            for i in 0..<n { leaf[i] = 0 }
+            var tree = ObliviousTree(features: [], thresholds: [], leafValues: [])
+            if features > 0 {
+                for level in 0..<depth {
+                    let leaves = 1 << level
+                    let context = SplitContext(bins: bins, binCounts: binCounts, rows: n, dimension: d, leaves: leaves,
+                                               l2: l2, gradients: gradients, leaf: leaf)
+                    let threads = threadCount
+                    let work = { @Sendable (t: Int) in
+                        let (scratch, best) = shared.value
+                        for f in stride(from: t, to: features, by: threads) {
+                            best[f] = context.bestSplit(feature: f, histogram: scratch[t].histogram, scores: scratch[t].scores)
+                        }
+                    }
+                    if threads == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: threads, execute: work) }
+                    var chosen = 0
+                    for f in 1..<features where best[f].score > best[chosen].score { chosen = f }
+                    let threshold = UInt8(best[chosen].threshold)
+                    bins.withUnsafeBufferPointer { b in
+                        for i in 0..<n { leaf[i] = leaf[i] << 1 | (b[chosen * n + i] > threshold ? 1 : 0) }
+                    }
+                    tree.features.append(chosen)
+                    tree.thresholds.append(threshold)
+                }
+            }
+            tree.leafValues = leafValues(leaves: 1 << tree.features.count, leaf: leaf, gradients: gradients)
+            for i in 0..<n {
+                let base = Int(leaf[i]) * d
+                for k in 0..<d { scores[i * d + k] += tree.leafValues[base + k] }
+            }
+            GradientBoostingModel.apply(tree, bins: validationBins, rows: validationRows, dimension: d,
+                                        leaf: &validationLeaf, scores: &validationScores)
+            trees.append(tree)
+            let current = validationLoss(validationScores)
+            validationLosses.append(current)
+            if current < bestLoss {
+                bestLoss = current
+                bestIteration = iteration
+            } else if iteration - bestIteration >= config.earlyStoppingRounds {
+                break
+            }
+        }
+    }
+
+    /// Bayesian bootstrap: w = (−log U)^temperature, U uniform in (0, 1]; all ones at temperature 0.
+    func bootstrapWeights(rng: RandomGenerator) -> [Double] {
+        let t = config.baggingTemperature
+        guard t > 0 else { return [Double](repeating: 1, count: rows) }
+        return rng.uniform([rows]).scalars.map { u in
+            let e = -log(1 - Double(u))
+            return t == 1 ? e : pow(e, t)
+        }
+    }
+
+    /// Weighted first and second derivatives of the loss with respect to each score.
+    func computeGradients(scores: [Double], weights: [Double], into out: inout [Double]) {
+        let d = dimension
+        switch loss {
+        case .logloss:
+            for i in 0..<rows {
+                let p = 1 / (1 + exp(-scores[i]))
+                out[2 * i] = (p - y[i]) * weights[i]
+                out[2 * i + 1] = p * (1 - p) * weights[i]
+            }
+        case .rmse:
+            for i in 0..<rows {
+                out[2 * i] = (scores[i] - y[i]) * weights[i]
+                out[2 * i + 1] = weights[i]
+            }
+        case .multiclass:
+            var e = [Double](repeating: 0, count: d)
+            for i in 0..<rows {
+                var top = -Double.infinity
+                for k in 0..<d { top = max(top, scores[i * d + k]) }
+                var total = 0.0
+                for k in 0..<d { e[k] = exp(scores[i * d + k] - top); total += e[k] }
+                let label = Int(y[i])
+                for k in 0..<d {
+                    let p = e[k] / total
+                    out[2 * (i * d + k)] = (p - (k == label ? 1 : 0)) * weights[i]
+                    out[2 * (i * d + k) + 1] = p * (1 - p) * weights[i]
+                }
+            }
+        }
+    }
+
+    /// One Newton step per leaf and class, shrunk by the learning rate.
+    func leafValues(leaves: Int, leaf: [UInt16], gradients: [Double]) -> [Double] {
+        let d = dimension
+        var sums = [Double](repeating: 0, count: leaves * 2 * d)
+        for i in 0..<rows {
+            let base = Int(leaf[i]) * 2 * d
+            for j in 0..<(2 * d) { sums[base + j] += gradients[i * 2 * d + j] }
+        }
+        return (0..<(leaves * d)).map { j in
+            -config.learningRate * sums[2 * j] / (sums[2 * j + 1] + config.l2LeafRegularization)
+        }
+    }
+
+    /// Mean Logloss, mean multiclass cross-entropy, or RMSE of the validation scores.
+    func validationLoss(_ scores: [Double]) -> Double {
+        let n = validationRows, d = dimension
+        var total = 0.0
+        switch loss {
+        case .logloss:
+            for i in 0..<n {
+                let s = scores[i]
+                total += max(s, 0) + log1p(exp(-abs(s))) - validationY[i] * s
+            }
+            return total / Double(n)
+        case .multiclass:
+            for i in 0..<n {
+                var top = -Double.infinity
+                for k in 0..<d { top = max(top, scores[i * d + k]) }
+                var sum = 0.0
+                for k in 0..<d { sum += exp(scores[i * d + k] - top) }
+                total += top + log(sum) - scores[i * d + Int(validationY[i])]
+            }
+            return total / Double(n)
+        case .rmse:
+            for i in 0..<n { total += (scores[i] - validationY[i]) * (scores[i] - validationY[i]) }
+            return (total / Double(n)).squareRoot()
+        }
+    }
+}
+
+/// What the features of one level share while their best splits are searched, possibly on several threads.
+struct SplitContext: @unchecked Sendable {
+    let bins: [UInt8]
+    let binCounts: [Int]
+    let rows: Int
+    let dimension: Int
+    let leaves: Int
+    let l2: Double
+    let gradients: [Double]
+    let leaf: [UInt16]
+
+    /// The threshold of `feature` with the highest Newton gain Σ_leaves Σ_k [G_L²/(H_L + l2) + G_R²/(H_R + l2)],
+    /// from a histogram of (g, h) per (leaf, bin, class). Ties go to the lowest threshold.
+    func bestSplit(feature: Int, histogram: UnsafeMutableBufferPointer<Double>,
+                   scores: UnsafeMutableBufferPointer<Double>) -> (score: Double, threshold: Int) {
+        let nb = binCounts[feature], d = dimension, width = 2 * d
+        let used = leaves * nb * width
+        for j in 0..<used { histogram[j] = 0 }
+        bins.withUnsafeBufferPointer { b in
+            gradients.withUnsafeBufferPointer { g in
+                leaf.withUnsafeBufferPointer { l in
+                    let column = b.baseAddress! + feature * rows
+                    if d == 1 {
+                        for i in 0..<rows {
+                            let at = (Int(l[i]) &* nb &+ Int(column[i])) &* 2
+                            histogram[at] += g[2 &* i]
+                            histogram[at &+ 1] += g[2 &* i &+ 1]
+                        }
+                    } else {
+                        for i in 0..<rows {
+                            let at = (Int(l[i]) * nb + Int(column[i])) * width
+                            for j in 0..<width { histogram[at + j] += g[i * width + j] }
+                        }
+                    }
+                }
+            }
+        }
+        let thresholds = nb - 1
+        for t in 0..<thresholds { scores[t] = 0 }
+        for lf in 0..<leaves {
+            for k in 0..<d {
+                var totalG = 0.0, totalH = 0.0
+                for bin in 0..<nb {
+                    let at = (lf * nb + bin) * width + 2 * k
+                    totalG += histogram[at]
+                    totalH += histogram[at + 1]
+                }
+                var leftG = 0.0, leftH = 0.0
+                for t in 0..<thresholds {
+                    let at = (lf * nb + t) * width + 2 * k
+                    leftG += histogram[at]
+                    leftH += histogram[at + 1]
+                    let rightG = totalG - leftG, rightH = totalH - leftH
+                    scores[t] += leftG * leftG / (leftH + l2) + rightG * rightG / (rightH + l2)
+                }
+            }
+        }
+        var bestThreshold = 0
+        for t in 1..<max(thresholds, 1) where scores[t] > scores[bestThreshold] { bestThreshold = t }
+        return (scores[bestThreshold], bestThreshold)
+    }
+}
+
+/// A value handed to `concurrentPerform`, whose workers touch disjoint state.
+struct UncheckedSendableBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
