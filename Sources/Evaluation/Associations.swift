@@ -72,24 +72,20 @@ public enum Associations {
     /// Per-column distance between two frames with the same columns, in `matrix`'s column order: Wasserstein-1
     /// on the real data's min-max scale for numerics, total variation for categories.
     public static func featureDistances(real: TabularFrame, synthetic: TabularFrame) -> [Double] {
-        var out: [Double] = []
-        var numeric = zip(real.numeric, synthetic.numeric).map { ($0, $1) }
-        var categorical = zip(zip(real.categorical, synthetic.categorical), real.cardinalities).map { ($0.0, $0.1, $1) }
-        if real.isClassification {
-            categorical.append((real.labels, synthetic.labels, real.classCount))
-        } else {
-            numeric.append((real.y, synthetic.y))
-        }
-        for (a, b) in numeric {
+        func scaledWasserstein(_ a: [Double], _ b: [Double]) -> Double {
             let lo = a.min() ?? 0, hi = a.max() ?? 0
-            out.append(wasserstein(a, b) / (hi > lo ? hi - lo : 1))
+            return wasserstein(a, b) / (hi > lo ? hi - lo : 1)
         }
-        for (a, b, k) in categorical {
+        func totalVariation(_ a: [Int], _ b: [Int], _ k: Int) -> Double {
             var pa = [Double](repeating: 0, count: k), pb = [Double](repeating: 0, count: k)
             for c in a { pa[c] += 1 / Double(a.count) }
             for c in b { pb[c] += 1 / Double(b.count) }
-            out.append(0.5 * zip(pa, pb).reduce(0) { $0 + abs($1.0 - $1.1) })
+            return 0.5 * zip(pa, pb).reduce(0) { $0 + abs($1.0 - $1.1) }
         }
+        var out = zip(real.numeric, synthetic.numeric).map(scaledWasserstein)
+        out += zip(zip(real.categorical, synthetic.categorical), real.cardinalities).map { totalVariation($0.0, $0.1, $1) }
+        out.append(real.isClassification ? totalVariation(real.labels, synthetic.labels, real.classCount)
+                                         : scaledWasserstein(real.y, synthetic.y))
         return out
     }
 
