@@ -227,7 +227,8 @@ public final class TabDDPM {
         let labels = classFrequencies.isEmpty ? [] : rng.categorical(weights: classFrequencies, count: rows)
         var x = rng.normal([rows, d]).scalars
         let uniform = multinomial.layout.cardinalities.flatMap { [Double](repeating: 1 / Double($0), count: $0) }
-        var codes = multinomial.sample(probabilities: Array((0..<rows).map { _ in uniform }.joined()), rng: rng)
+        var codes = w > 0 ? multinomial.sample(probabilities: Array((0..<rows).map { _ in uniform }.joined()), rng: rng)
+            : [[Int]](repeating: [], count: rows)
         for step in stride(from: schedule.steps - 1, through: 0, by: -1) {
             let t = [Int](repeating: step, count: rows)
             let output = withoutGrad {

@@ -1,0 +1,156 @@
+import Evaluation
+import Experiment
+import TabularBaselines
+import TabularDiffusion
+
+/// A data set of the chapter: the catalog name, the paper's code when the paper used the same data, and the
+/// reference's tuned TabDDPM settings for it (or for the set it stands in for).
+struct DatasetSpec: Codable, Equatable {
+    var name: String
+    /// The paper's `dataset_code` (AD, DI) when this is the paper's own data; nil for stand-ins and own CSVs.
+    var paperCode: String?
+    /// The paper's data set this one stands in for, if any (labelled in every table).
+    var standsInFor: String?
+    /// The reference's tuned config (exp/<set>/ddpm_cb_best/config.toml) for this set or the one it replaces.
+    var paper: TabDDPMConfig
+    /// Synthetic rows the reference samples, as a multiple of the training rows.
+    var paperSampleMultiple: Double
+
+    static let catalog: [DatasetSpec] = [
+        DatasetSpec(name: "adult", paperCode: "AD", standsInFor: nil,
+                    paper: .init(timesteps: 100, widths: [256, 1024, 1024, 1024, 1024, 256], learningRate: 2.01e-3),
+                    paperSampleMultiple: 216_000 / 26_048),
+        DatasetSpec(name: "diabetes", paperCode: "DI", standsInFor: nil,
+                    paper: .init(timesteps: 1000, widths: [128, 512], learningRate: 1.15e-5),
+                    paperSampleMultiple: 500.0 / 491),
+        DatasetSpec(name: "telco-churn", paperCode: nil, standsInFor: "churn2",
+                    paper: .init(timesteps: 100, widths: [512, 1024, 1024, 1024, 1024, 512], learningRate: 8.06e-4),
+                    paperSampleMultiple: 26_000.0 / 6_400),
+        DatasetSpec(name: "ames-housing", paperCode: nil, standsInFor: "house",
+                    paper: .init(timesteps: 1000, widths: [128, 512, 512, 512, 512, 256], learningRate: 1.39e-3),
+                    paperSampleMultiple: 116_000.0 / 14_581),
+        DatasetSpec(name: "shuttle", paperCode: nil, standsInFor: "higgs-small",
+                    paper: .init(timesteps: 1000, widths: [256, 1024, 1024, 1024, 1024, 512], learningRate: 1.05e-3),
+                    paperSampleMultiple: 502_000.0 / 62_751),
+    ]
+}
+
+/// The generators the chapter compares. `real` is the real training data itself (the "Real" row).
+enum ModelKind: String, Codable, CaseIterable {
+    case tabddpm, tvae, ctgan, smote, real
+
+    /// The name in the paper's tables.
+    var paperName: String {
+        switch self {
+        case .tabddpm: "TabDDPM"
+        case .tvae: "TVAE"
+        case .ctgan: "CTGAN"
+        case .smote: "SMOTE"
+        case .real: "Real"
+        }
+    }
+}
+
+/// Everything a chapter run depends on, resolved from the profile (recorded with its hash in the manifest).
+struct ChapterSettings: Codable {
+    var profile: Profile
+    var seed: UInt64
+    var datasets: [DatasetSpec]
+    var models: [ModelKind]
+    /// Synthetic data sets drawn per trained model (paper: 5).
+    var samples: Int
+    /// Evaluator seeds per synthetic data set (paper: 10).
+    var evaluatorSeeds: Int
+    /// Random-search trials to tune the evaluator on real data (paper: 100 Optuna trials on 5 folds).
+    var tuningTrials: Int
+    /// Synthetic rows per sample as a multiple of the training rows; nil uses the reference's per-set multiple.
+    var sampleMultiple: Double?
+    /// Cap on synthetic rows per sample (nil: none).
+    var maxSampleRows: Int?
+    /// TabDDPM settings that replace the reference's per-set config in the cheaper profiles (nil: the paper's).
+    var tabddpm: TabDDPMConfig?
+    /// Steps and batch used with the reference's per-set configs.
+    var tabddpmSteps: Int
+    var tabddpmBatch: Int
+    var tvae: TVAEConfig
+    var ctgan: CTGANConfig
+    /// Re-train TabDDPM on the first data set with each reference quirk switched, to show its effect.
+    var ablations: Bool
+
+    init(profile: Profile, seed: UInt64, datasets names: [String]?, models: [ModelKind]?) throws {
+        self.profile = profile
+        self.seed = seed
+        let all = DatasetSpec.catalog
+        let defaultNames: [String]
+        switch profile {
+        case .smoke: defaultNames = ["diabetes"]
+        case .default, .paper: defaultNames = all.map(\.name)
+        }
+        datasets = try (names ?? defaultNames).map { name in
+            guard let spec = all.first(where: { $0.name == name }) else {
+                throw KitError.unknownValue(option: "--datasets", value: name, allowed: all.map(\.name))
+            }
+            return spec
+        }
+        self.models = models ?? ModelKind.allCases
+        switch profile {
+        case .smoke:
+            samples = 1; evaluatorSeeds = 2; tuningTrials = 2; sampleMultiple = 1; maxSampleRows = 2_000
+            tabddpm = TabDDPMConfig(timesteps: 50, widths: [128, 128], learningRate: 2e-3, steps: 300, batchSize: 256)
+            tabddpmSteps = 300; tabddpmBatch = 256
+            tvae = TVAEConfig(epochs: 5); ctgan = CTGANConfig(epochs: 5)
+            ablations = false
+        case .default:
+            samples = 3; evaluatorSeeds = 3; tuningTrials = 8; sampleMultiple = 1; maxSampleRows = 20_000
+            tabddpm = TabDDPMConfig(timesteps: 100, widths: [256, 256, 256], learningRate: 2e-3, steps: 2_000, batchSize: 1_024)
+            tabddpmSteps = 2_000; tabddpmBatch = 1_024
+            tvae = TVAEConfig(epochs: 30); ctgan = CTGANConfig(epochs: 30)
+            ablations = true
+        case .paper:
+            samples = 5; evaluatorSeeds = 10; tuningTrials = 100; sampleMultiple = nil; maxSampleRows = nil
+            tabddpm = nil
+            tabddpmSteps = 30_000; tabddpmBatch = 4_096
+            tvae = TVAEConfig(); ctgan = CTGANConfig()
+            ablations = true
+        }
+    }
+
+    /// The TabDDPM settings for one data set.
+    func tabddpmConfig(for spec: DatasetSpec, trainRows: Int) -> TabDDPMConfig {
+        if let tabddpm { return tabddpm }
+        var config = spec.paper
+        config.steps = tabddpmSteps
+        config.batchSize = spec.name == "wilt" ? 256 : tabddpmBatch
+        return config
+    }
+
+    /// Rows per synthetic sample for a training set of `trainRows`.
+    func sampleRows(for spec: DatasetSpec, trainRows: Int) -> Int {
+        let rows = Int((Double(trainRows) * (sampleMultiple ?? spec.paperSampleMultiple)).rounded())
+        return max(1, min(rows, maxSampleRows ?? .max))
+    }
+
+    /// How this profile departs from the paper's protocol, one sentence each (shown beside the numbers).
+    var deviations: [String] {
+        var out: [String] = []
+        if let tabddpm {
+            out.append("TabDDPM: \(tabddpm.steps) steps (paper 30,000), batch \(tabddpm.batchSize) (paper 4,096), "
+                + "T = \(tabddpm.timesteps) and MLP \(tabddpm.widths.map(String.init).joined(separator: "-")) "
+                + "with learning rate \(tabddpm.learningRate) for every data set (paper: tuned per data set)")
+        }
+        if samples != 5 || evaluatorSeeds != 10 {
+            out.append("\(samples) synthetic sample\(samples == 1 ? "" : "s") × \(evaluatorSeeds) evaluator seeds (paper 5 × 10)")
+        }
+        if let sampleMultiple {
+            out.append("synthetic sets of \(sampleMultiple == 1 ? "the training set's size" : "\(sampleMultiple)× the training rows")"
+                + (maxSampleRows.map { ", at most \($0) rows" } ?? "") + " (paper: tuned, 0.25–2× the training rows)")
+        }
+        if tvae != TVAEConfig() { out.append("TVAE: \(tvae.epochs) epochs (reference 300)") }
+        if ctgan != CTGANConfig() { out.append("CTGAN: \(ctgan.epochs) epochs (reference 300)") }
+        out.append("evaluator: the kit's CatBoost-style gradient boosting, tuned by \(tuningTrials) random-search trials "
+            + "on the real validation split (paper: CatBoost, 100 Optuna trials on 5 folds)")
+        out.append("splits: our own seeded 70/15/15 stratified split (the paper's fixed splits are in a Dropbox archive); "
+            + "adult: UCI's separate test file is not in the package, so its test rows come from the training file")
+        return out
+    }
+}
