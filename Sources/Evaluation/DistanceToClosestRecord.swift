@@ -34,21 +34,21 @@ public enum DistanceToClosestRecord {
             frame.categorical + (frame.isClassification ? [frame.labels] : [])
         }
         let scaler = MinMaxScaler(fitting: numericColumns(real))
-        let realNumeric = scaler.transform(numericColumns(real)).map { column in realRows.map { Float(column[$0]) } }
-        let realCategorical = categoricalColumns(real).map { column in realRows.map { Int32(column[$0]) } }
-        let syntheticNumeric = scaler.transform(numericColumns(synthetic))
-        let syntheticCategorical = categoricalColumns(synthetic)
-        let (m, c) = (realNumeric.count, realCategorical.count)
-        // Synthetic rows row-major: each is read once per real block.
-        var queryNumeric = [Float](repeating: 0, count: syntheticRows.count * m)
-        var queryCategorical = [Int32](repeating: 0, count: syntheticRows.count * c)
+        let scaledReal = scaler.transform(numericColumns(real)), realCodes = categoricalColumns(real)
+        let (m, c) = (scaledReal.count, realCodes.count)
+        let n = realRows.count, queries = syntheticRows.count
+        // Real rows column-major (each block of a column is contiguous), synthetic rows row-major.
+        var realNumeric = [Float](repeating: 0, count: m * n), realCategorical = [Int32](repeating: 0, count: c * n)
+        for f in 0..<m { for (i, row) in realRows.enumerated() { realNumeric[f * n + i] = Float(scaledReal[f][row]) } }
+        for f in 0..<c { for (i, row) in realRows.enumerated() { realCategorical[f * n + i] = Int32(realCodes[f][row]) } }
+        let scaledSynthetic = scaler.transform(numericColumns(synthetic)), syntheticCodes = categoricalColumns(synthetic)
+        var queryNumeric = [Float](repeating: 0, count: queries * m), queryCategorical = [Int32](repeating: 0, count: queries * c)
         for (i, row) in syntheticRows.enumerated() {
-            for f in 0..<m { queryNumeric[i * m + f] = Float(syntheticNumeric[f][row]) }
-            for f in 0..<c { queryCategorical[i * c + f] = Int32(syntheticCategorical[f][row]) }
+            for f in 0..<m { queryNumeric[i * m + f] = Float(scaledSynthetic[f][row]) }
+            for f in 0..<c { queryCategorical[i * c + f] = Int32(syntheticCodes[f][row]) }
         }
 
-        let (queryNumericRows, queryCategoricalRows) = (queryNumeric, queryCategorical)
-        let n = realRows.count, queries = syntheticRows.count
+        let inputs = UncheckedSendableBox((realNumeric, realCategorical, queryNumeric, queryCategorical))
         var result = [Double](repeating: 0, count: queries)
         let chunk = (queries + threadCount - 1) / threadCount
         result.withUnsafeMutableBufferPointer { out in
@@ -56,33 +56,33 @@ public enum DistanceToClosestRecord {
             DispatchQueue.concurrentPerform(iterations: threadCount) { t in
                 let range = (t * chunk)..<min(queries, (t + 1) * chunk)
                 guard !range.isEmpty else { return }
-                var squared = [Float](repeating: 0, count: blockSize)
-                squared.withUnsafeMutableBufferPointer { acc in
-                    for q in range {
-                        var best = Float.infinity
-                        var start = 0
-                        while start < n {
-                            let width = min(blockSize, n - start)
-                            for i in 0..<width { acc[i] = 0 }
-                            for f in 0..<m {
-                                let v = queryNumericRows[q * m + f]
-                                realNumeric[f].withUnsafeBufferPointer { col in
+                let (realNumeric, realCategorical, queryNumeric, queryCategorical) = inputs.value
+                let acc = UnsafeMutablePointer<Float>.allocate(capacity: blockSize)
+                defer { acc.deallocate() }
+                realNumeric.withUnsafeBufferPointer { rn in
+                    realCategorical.withUnsafeBufferPointer { rc in
+                        for q in range {
+                            var best = Float.infinity
+                            var start = 0
+                            while start < n {
+                                let width = min(blockSize, n - start)
+                                acc.update(repeating: 0, count: width)
+                                for f in 0..<m {
+                                    let v = queryNumeric[q * m + f], column = rn.baseAddress! + (f * n + start)
                                     for i in 0..<width {
-                                        let d = col[start + i] - v
+                                        let d = column[i] - v
                                         acc[i] += d * d
                                     }
                                 }
-                            }
-                            for f in 0..<c {
-                                let code = queryCategoricalRows[q * c + f]
-                                realCategorical[f].withUnsafeBufferPointer { col in
-                                    for i in 0..<width where col[start + i] != code { acc[i] += 1 }
+                                for f in 0..<c {
+                                    let code = queryCategorical[q * c + f], column = rc.baseAddress! + (f * n + start)
+                                    for i in 0..<width { acc[i] += column[i] == code ? 0 : 1 }
                                 }
+                                for i in 0..<width { best = min(best, acc[i]) }
+                                start += width
                             }
-                            for i in 0..<width where acc[i] < best { best = acc[i] }
-                            start += width
+                            out.buffer[q] = Double(best).squareRoot()
                         }
-                        out.buffer[q] = Double(best).squareRoot()
                     }
                 }
             }
