@@ -61,7 +61,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/talk", exclude: ["slides.md"]),
         .executableTarget(name: "Chapter3", dependencies: [
-            "TabularDiffusion", "TabularBaselines", "Evaluation", "Data", "Experiment", "Figures", "Tensor", "NN",
+            "TabularDiffusion", "TabularBaselines", "Evaluation", "Data", "Experiment", "Figures", "Artifacts", "Tensor", "NN",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/3-tabddpm", exclude: ["chapter.md"]),
 
@@ -81,5 +81,7 @@ let package = Package(
         .testTarget(name: "ReportTests", dependencies: ["Report", "Artifacts"]),
         .testTarget(name: "TabularDiffusionTests", dependencies: ["TabularDiffusion", "Data", "NN", "Tensor"]),
         .testTarget(name: "TabularBaselinesTests", dependencies: ["TabularBaselines", "Data", "NN", "Tensor"]),
+        // Runs the chapter3 executable (built alongside) as a practitioner would.
+        .testTarget(name: "Chapter3Tests", dependencies: ["Chapter3"]),
     ]
 )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Artifacts
 import Data
 import Evaluation
 import Experiment
@@ -45,6 +46,12 @@ struct Chapter3: ParsableCommand {
     @Option(help: "Target column for --csv when the schema is inferred (default: the last column).")
     var target: String?
 
+    @Option(help: "Write each data set's real train/validation/test split as CSV + schema.json under this folder, then stop.")
+    var exportSplits: String?
+
+    @Option(help: "Compare the kit's evaluator on the real data with CatBoost scores from scripts/verify_evaluator.py (JSON), then stop.")
+    var compareCatboost: String?
+
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
         if csv == nil, schema != nil { throw ValidationError("--schema needs --csv") }
@@ -88,6 +95,23 @@ struct Chapter3: ParsableCommand {
                 try run.recordInput(file.url, as: ".cache/data/\(spec.name)/\(file.url.lastPathComponent)")
                 return try PreparedData.load(spec, table: catalog.table(named: spec.name), inputHash: file.sha256, seed: seed)
             }
+        }
+        if let exportSplits {
+            try EvaluatorCheck.exportSplits(prepared, to: URL(fileURLWithPath: exportSplits))
+            printToStandardError("chapter3: wrote the splits of \(prepared.map(\.spec.name).joined(separator: ", ")) to \(exportSplits)\n")
+            return
+        }
+        if let compareCatboost {
+            let ours = try prepared.map { data in
+                let runner = DatasetRunner(data: data, settings: settings, run: run, codeHash: codeHash)
+                return (data, try runner.cell(.real, evaluator: runner.tunedEvaluator()).allScores)
+            }
+            let table = try EvaluatorCheck.compare(ours: ours, catboostFile: URL(fileURLWithPath: compareCatboost))
+            let out = rootURL.appendingPathComponent("reports/evaluator-check.md")
+            try AtomicFile.write(table, to: out)
+            print(table, terminator: "")
+            printToStandardError("chapter3: wrote \(out.path)\n")
+            return
         }
         var results: [DatasetResults] = []
         try run.step("cells") {

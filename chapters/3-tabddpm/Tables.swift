@@ -8,6 +8,8 @@ import Tensor
 struct PaperTable {
     var values: [String: Summary] = [:]
 
+    init() {}
+
     init(file: URL, valueColumn: String, stdColumn: String?) throws {
         let csv = try CSVReader.read(file)
         let model = try csv.columnIndex("model"), code = try csv.columnIndex("dataset_code")
@@ -44,17 +46,22 @@ struct ChapterTables {
     var paperDirectory: URL { run.root.appendingPathComponent("paper") }
 
     func write() throws {
-        let efficiencyPaper = try PaperTable(file: paperDirectory.appendingPathComponent(Self.efficiencyTable + ".csv"),
-                                             valueColumn: "mean", stdColumn: "std")
-        let dcrPaper = try PaperTable(file: paperDirectory.appendingPathComponent(Self.dcrTable + ".csv"),
-                                      valueColumn: "dcr_mean", stdColumn: nil)
+        // A practitioner's own table has no paper numbers; the catalog's sets read them from paper/.
+        let paperData = results.contains { $0.data.spec.paperCode != nil }
+        let efficiencyPaper = paperData ? try PaperTable(file: paperDirectory.appendingPathComponent(Self.efficiencyTable + ".csv"),
+                                                         valueColumn: "mean", stdColumn: "std") : PaperTable()
+        let dcrPaper = paperData ? try PaperTable(file: paperDirectory.appendingPathComponent(Self.dcrTable + ".csv"),
+                                                  valueColumn: "dcr_mean", stdColumn: nil) : PaperTable()
         try writeEfficiency(efficiencyPaper)
         try writeDCR(dcrPaper)
         try writeFidelity()
         try writeTimings()
         if let ablation { try writeAblation(ablation) }
-        recordNumbers()
-        recordClaims()
+        // Audit numbers and claim verdicts belong to the dissertation's run, not to a practitioner's table.
+        if run.chapter == "3-tabddpm" {
+            recordNumbers()
+            recordClaims()
+        }
     }
 
     var orderedModels: [ModelKind] { [.tvae, .ctgan, .smote, .tabddpm, .real].filter { settings.models.contains($0) } }
