@@ -44,6 +44,13 @@ public struct GradientBoostingModel: Sendable {
 
     public static func train(train: TabularFrame, validation: TabularFrame, config: BoostingConfig, seed: UInt64,
                              threadCount: Int = 2) throws -> GradientBoostingModel {
+        try Self.train(train: train, validation: validation, config: config, seed: seed, threadCount: threadCount,
+                       parentMemoryLimit: Trainer.parentMemoryLimit)
+    }
+
+    /// `parentMemoryLimit` 0 turns the sibling subtraction off (tests compare both ways).
+    static func train(train: TabularFrame, validation: TabularFrame, config: BoostingConfig, seed: UInt64,
+                      threadCount: Int, parentMemoryLimit: Int) throws -> GradientBoostingModel {
         try config.validate()
         try TabularEvaluation.checkCompatible([("training", train), ("validation", validation)])
         guard threadCount >= 1 else { throw TabularEvaluationError.invalidConfig("threadCount must be ≥ 1, got \(threadCount)") }
@@ -52,7 +59,8 @@ public struct GradientBoostingModel: Sendable {
         let (quantizer, bins) = BoostingQuantizer.fit(train, config: config, rng: rng.derived(1))
         let validationBins = quantizer.bins(validation)
         var trainer = Trainer(loss: loss, config: config, quantizer: quantizer, bins: bins, y: train.y,
-                              validationBins: validationBins, validationY: validation.y, threadCount: threadCount)
+                              validationBins: validationBins, validationY: validation.y, threadCount: threadCount,
+                              parentMemoryLimit: parentMemoryLimit)
         trainer.run(rng: rng.derived(2))
         let best = trainer.bestIteration
         return GradientBoostingModel(quantizer: quantizer, task: train.task, dimension: trainer.dimension,
@@ -128,13 +136,18 @@ struct Trainer {
     let validationRows: Int
     let bias: [Double]
 
+    /// Most memory for the parent histograms of the sibling subtraction (see `run`), by default.
+    static let parentMemoryLimit = 256 << 20
+    let parentMemoryLimit: Int
+
     var trees: [ObliviousTree] = []
     var validationLosses: [Double] = []
     var bestIteration = 0
 
     init(loss: GradientBoostingModel.Loss, config: BoostingConfig, quantizer: BoostingQuantizer, bins: [UInt8],
-         y: [Double], validationBins: [UInt8], validationY: [Double], threadCount: Int) {
+         y: [Double], validationBins: [UInt8], validationY: [Double], threadCount: Int, parentMemoryLimit: Int) {
         self.loss = loss
+        self.parentMemoryLimit = parentMemoryLimit
         self.config = config
         self.bins = bins
         binCounts = quantizer.borders.map { $0.count + 1 }
@@ -169,6 +182,14 @@ struct Trainer {
              scores: UnsafeMutableBufferPointer<Double>.allocate(capacity: maxBins))
         }
         defer { for s in scratch { s.histogram.deallocate(); s.scores.deallocate() } }
+        // Each feature's histograms of the level above, so one child of every leaf is parent − sibling and only the
+        // smaller side's rows are scanned; skipped when they would take more than `parentMemoryLimit`.
+        let parentSizes = binCounts.map { depth > 1 ? (1 << (depth - 2)) * $0 * 2 * d : 0 }
+        let subtract = depth > 1 && parentSizes.reduce(0, +) * MemoryLayout<Double>.size <= parentMemoryLimit
+        let parents = subtract ? parentSizes.map { UnsafeMutableBufferPointer<Double>.allocate(capacity: $0) } : []
+        defer { for p in parents { p.deallocate() } }
+        let scanned = UnsafeMutableBufferPointer<Int32>.allocate(capacity: n)
+        defer { scanned.deallocate() }
         let best = UnsafeMutableBufferPointer<(score: Double, threshold: Int)>.allocate(capacity: max(features, 1))
         defer { best.deallocate() }
         let shared = UncheckedSendableBox((scratch, best))
@@ -180,11 +201,14 @@ struct Trainer {
             computeGradients(scores: scores, weights: weights, into: &gradients)
             for i in 0..<n { leaf[i] = 0 }
             var tree = ObliviousTree(features: [], thresholds: [], leafValues: [])
+            var scannedCount = n, scannedSide = 0
             if features > 0 {
                 for level in 0..<depth {
-                    let leaves = 1 << level
-                    let context = SplitContext(bins: bins, binCounts: binCounts, rows: n, dimension: d, leaves: leaves,
-                                               l2: l2, gradients: gradients, leaf: leaf)
+                    let context = SplitContext(
+                        bins: bins, binCounts: binCounts, rows: n, dimension: d, leaves: 1 << level, l2: l2,
+                        gradients: gradients, leaf: leaf,
+                        scanned: level > 0 && subtract ? UnsafeBufferPointer(rebasing: scanned[0..<scannedCount]) : nil,
+                        scannedSide: scannedSide, parents: parents, storesParents: subtract && level < depth - 1)
                     let threads = threadCount
                     let work = { @Sendable (t: Int) in
                         let (scratch, best) = shared.value
@@ -196,8 +220,22 @@ struct Trainer {
                     var chosen = 0
                     for f in 1..<features where best[f].score > best[chosen].score { chosen = f }
                     let threshold = UInt8(best[chosen].threshold)
+                    var right = 0
                     bins.withUnsafeBufferPointer { b in
-                        for i in 0..<n { leaf[i] = leaf[i] << 1 | (b[chosen * n + i] > threshold ? 1 : 0) }
+                        for i in 0..<n {
+                            let bit: UInt16 = b[chosen * n + i] > threshold ? 1 : 0
+                            leaf[i] = leaf[i] << 1 | bit
+                            right += Int(bit)
+                        }
+                    }
+                    if subtract && level < depth - 1 {
+                        // The next level scans only the rows on the smaller side of this split.
+                        scannedSide = 2 * right < n ? 1 : 0
+                        scannedCount = 0
+                        for i in 0..<n where Int(leaf[i] & 1) == scannedSide {
+                            scanned[scannedCount] = Int32(i)
+                            scannedCount += 1
+                        }
                     }
                     tree.features.append(chosen)
                     tree.thresholds.append(threshold)
@@ -314,33 +352,53 @@ struct SplitContext: @unchecked Sendable {
     let l2: Double
     let gradients: [Double]
     let leaf: [UInt16]
+    /// The rows to add up, all on side `scannedSide` of the last split; nil: every row, nothing to subtract.
+    let scanned: UnsafeBufferPointer<Int32>?
+    let scannedSide: Int
+    /// Per feature, the histograms of the level above (read when subtracting, then overwritten when storing).
+    let parents: [UnsafeMutableBufferPointer<Double>]
+    let storesParents: Bool
 
     /// The threshold of `feature` with the highest Newton gain Σ_leaves Σ_k [G_L²/(H_L + l2) + G_R²/(H_R + l2)],
     /// from a histogram of (g, h) per (leaf, bin, class). Ties go to the lowest threshold.
     func bestSplit(feature: Int, histogram: UnsafeMutableBufferPointer<Double>,
                    scores: UnsafeMutableBufferPointer<Double>) -> (score: Double, threshold: Int) {
-        let nb = binCounts[feature], d = dimension, width = 2 * d
-        let used = leaves * nb * width
-        for j in 0..<used { histogram[j] = 0 }
+        let nb = binCounts[feature], d = dimension, width = 2 * d, block = nb * width
+        let used = leaves * block
+        let h = histogram.baseAddress!
+        h.update(repeating: 0, count: used)
         bins.withUnsafeBufferPointer { b in
             gradients.withUnsafeBufferPointer { g in
                 leaf.withUnsafeBufferPointer { l in
                     let column = b.baseAddress! + feature * rows
-                    if d == 1 {
-                        for i in 0..<rows {
-                            let at = (Int(l[i]) &* nb &+ Int(column[i])) &* 2
-                            histogram[at] += g[2 &* i]
-                            histogram[at &+ 1] += g[2 &* i &+ 1]
+                    @inline(__always) func add(_ i: Int) {
+                        let at = (Int(l[i]) &* nb &+ Int(column[i])) &* width
+                        if d == 1 {
+                            h[at] += g[2 &* i]
+                            h[at &+ 1] += g[2 &* i &+ 1]
+                        } else {
+                            for j in 0..<width { h[at &+ j] += g[i &* width &+ j] }
                         }
+                    }
+                    if let scanned {
+                        for i in scanned { add(Int(i)) }
                     } else {
-                        for i in 0..<rows {
-                            let at = (Int(l[i]) * nb + Int(column[i])) * width
-                            for j in 0..<width { histogram[at + j] += g[i * width + j] }
-                        }
+                        for i in 0..<rows { add(i) }
                     }
                 }
             }
         }
+        if scanned != nil {
+            // Leaf 2p + side was scanned; its sibling is what the parent had minus it.
+            let parent = parents[feature].baseAddress!
+            for p in 0..<(leaves / 2) {
+                let own = h + (2 * p + scannedSide) * block, other = h + (2 * p + 1 - scannedSide) * block
+                let from = parent + p * block
+                for j in 0..<block { other[j] = from[j] - own[j] }
+            }
+        }
+        if storesParents { parents[feature].baseAddress!.update(from: h, count: used) }
+
         let thresholds = nb - 1
         for t in 0..<thresholds { scores[t] = 0 }
         for lf in 0..<leaves {
@@ -348,14 +406,14 @@ struct SplitContext: @unchecked Sendable {
                 var totalG = 0.0, totalH = 0.0
                 for bin in 0..<nb {
                     let at = (lf * nb + bin) * width + 2 * k
-                    totalG += histogram[at]
-                    totalH += histogram[at + 1]
+                    totalG += h[at]
+                    totalH += h[at + 1]
                 }
                 var leftG = 0.0, leftH = 0.0
                 for t in 0..<thresholds {
                     let at = (lf * nb + t) * width + 2 * k
-                    leftG += histogram[at]
-                    leftH += histogram[at + 1]
+                    leftG += h[at]
+                    leftH += h[at + 1]
                     let rightG = totalG - leftG, rightH = totalH - leftH
                     scores[t] += leftG * leftG / (leftH + l2) + rightG * rightG / (rightH + l2)
                 }

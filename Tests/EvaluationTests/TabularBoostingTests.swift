@@ -82,6 +82,27 @@ import Testing
         #expect(one.validationLosses != other.validationLosses)
     }
 
+    /// Histograms of one child as parent − sibling (scanning only the smaller side) give the same trees as
+    /// scanning every row, up to rounding: binary and multiclass.
+    @Test func siblingSubtractionMatchesFullScans() throws {
+        let binary = Self.split(TabularFixtures.thresholdAndCategory(rows: 800, seed: 19))
+        var frame = TabularFixtures.thresholdAndCategory(rows: 800, seed: 20)
+        frame.task = .multiclass
+        frame.classNames = ["a", "b", "c"]
+        frame.y = zip(frame.y, frame.numeric[1]).map { $1 > 0.7 ? 2 : $0 }
+        let multiclass = Self.split(frame)
+        for (train, validation, test) in [binary, multiclass] {
+            let subtracted = try GradientBoostingModel.train(train: train, validation: validation, config: Self.fast, seed: 9,
+                                                             threadCount: 2, parentMemoryLimit: Trainer.parentMemoryLimit)
+            let scanned = try GradientBoostingModel.train(train: train, validation: validation, config: Self.fast, seed: 9,
+                                                          threadCount: 2, parentMemoryLimit: 0)
+            #expect(subtracted.trees.map(\.features) == scanned.trees.map(\.features))
+            #expect(subtracted.trees.map(\.thresholds) == scanned.trees.map(\.thresholds))
+            #expect(zip(subtracted.validationLosses, scanned.validationLosses).allSatisfy { abs($0 - $1) < 1e-9 })
+            #expect(subtracted.predictClasses(test) == scanned.predictClasses(test))
+        }
+    }
+
     /// A categorical feature that is a unique ID per row carries no information. Ordered statistics see each ID
     /// for the first time, so they cannot memorise the labels; statistics over all rows would fit them exactly.
     @Test func orderedTargetStatisticsDoNotLeakTheLabel() throws {
