@@ -135,7 +135,7 @@ public final class CTGAN {
     let generator: CTGANGenerator
     let discriminator: CTGANDiscriminator
     let generatorParameters: [Tensor], discriminatorParameters: [Tensor]
-    /// The discrete columns' spans in the encoded row, as one-hot selectors of layout segments.
+    /// For each discrete column, the index of its span among the layout's segments.
     let discreteSegments: [Int]
 
     static let gumbelTemperature: Float = 0.2

@@ -15,6 +15,8 @@ struct ConditionalSampler {
     let cumulative: [[Double]]
     /// `rowsByCategory[column][category]`: the training rows holding that category.
     let rowsByCategory: [[[Int]]]
+    /// Per column, the last category that occurs (where rounding may leave a draw past the final cumulative sum).
+    let lastPresent: [Int]
     /// `codes[column][row]`.
     let codes: [[Int]]
     let rowCount: Int
@@ -31,6 +33,7 @@ struct ConditionalSampler {
             for (r, c) in codes.enumerated() { rows[c].append(r) }
             return rows
         }
+        lastPresent = rowsByCategory.map { rows in rows.lastIndex { !$0.isEmpty }! }
         cumulative = rowsByCategory.map { rows in
             let weights = rows.map { logFrequency ? Foundation.log(Double($0.count) + 1) : Double($0.count) }
             let total = weights.reduce(0, +)
@@ -48,7 +51,7 @@ struct ConditionalSampler {
         var chosenColumns = [Int](), categories = [Int]()
         for r in 0..<batch {
             let column = rng.integer(below: columns.count)
-            let category = cumulative[column].firstIndex { Double(u[r]) < $0 } ?? (columns[column].categories - 1)
+            let category = cumulative[column].firstIndex { Double(u[r]) < $0 } ?? lastPresent[column]
             vector[r * width + offsets[column] + category] = 1
             chosenColumns.append(column)
             categories.append(category)

@@ -9,7 +9,6 @@ import Tensor
 struct SpanLayout {
     let width: Int
     let segments: [Range<Int>]
-    let isSoftmaxSegment: [Bool]
     let alphaColumns: [Int]
     /// S [width, segments] and Sᵀ.
     let segmentMatrix: Tensor, segmentMatrixTransposed: Tensor
@@ -21,7 +20,7 @@ struct SpanLayout {
     init(spans: [OutputSpan], width: Int) {
         self.width = width
         segments = spans.map(\.range)
-        isSoftmaxSegment = spans.map { $0.activation == .softmax }
+        let isSoftmaxSegment = spans.map { $0.activation == .softmax }
         alphaColumns = spans.filter { $0.activation == .tanh }.map(\.start)
         var s = [Float](repeating: 0, count: width * segments.count)
         var tanh = [Float](repeating: 0, count: width)
@@ -75,19 +74,4 @@ struct SpanLayout {
         }
         return raw.tanh() * tanhMask + softmax((raw + gumbel) * (1 / temperature)) * softmaxMask
     }
-}
-
-/// Training stopped on a NaN or infinite value.
-public struct NonFiniteLossError: Error, CustomStringConvertible, LocalizedError {
-    public var model: String
-    public var step: Int
-    public var totalSteps: Int
-    /// What was not finite (for example "generator loss").
-    public var quantity: String
-    public var value: Double
-
-    public var description: String {
-        "\(model): the \(quantity) is \(value) at step \(step) of \(totalSteps); training stopped"
-    }
-    public var errorDescription: String? { description }
 }

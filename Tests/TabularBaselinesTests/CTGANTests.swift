@@ -111,6 +111,16 @@ import Testing
         #expect((0..<20_000).allSatisfy { r in vector[(r * w)..<((r + 1) * w)].reduce(0, +) == 1 })
     }
 
+    @Test func levelsAbsentFromTheTrainingRowsAreNeverConditionedOn() throws {
+        var frame = skewedFrame(rows: 50)
+        frame.levels[0].append("s")
+        let transformer = ModeSpecificNormalization(fitting: frame, seed: 1)
+        let sampler = ConditionalSampler(frame: frame, transformer: transformer, logFrequency: true)
+        let c = sampler.trainingCondition(batch: 5000, rng: RandomGenerator(seed: 2))
+        #expect(!zip(c.columns, c.categories).contains { $0 == 0 && $1 == 3 })
+        #expect(sampler.cumulative[0][2] == sampler.cumulative[0][3] && sampler.lastPresent[0] == 2)
+    }
+
     @Test func activationGivesTanhAlphasAndSpansThatSumToOne() throws {
         let model = try Self.untrained(discriminatorSizes: [4], pac: 2)
         let raw = RandomGenerator(seed: 6).normal([8, model.transformer.width], std: 3)
