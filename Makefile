@@ -5,7 +5,7 @@ THREADS ?= 2
 PROFILE ?= default
 RELEASE = .build/release
 
-.PHONY: setup build test bench bench-peers report pdf clean chapter1 chapter2 chapter3 verify-evaluator talk run-talk data
+.PHONY: setup build test bench bench-chapter3 bench-peers report pdf clean chapter1 chapter2 chapter3 verify-evaluator talk run-talk data
 
 setup:
 	@scripts/setup.sh
@@ -24,6 +24,12 @@ data:
 bench: build
 	$(RELEASE)/kit-bench --threads 1
 	$(RELEASE)/kit-bench --threads 2
+
+# TabDDPM's time per training step and per 1,000 sampled rows on adult (default and paper configs).
+bench-chapter3: build
+	@scripts/data.sh adult
+	$(RELEASE)/chapter3 --datasets adult --threads 1 --root . --benchmark-steps 20
+	$(RELEASE)/chapter3 --datasets adult --threads 2 --root . --benchmark-steps 20
 
 bench-peers: build
 	scripts/bench-peers.sh

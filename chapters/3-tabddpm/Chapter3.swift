@@ -52,6 +52,9 @@ struct Chapter3: ParsableCommand {
     @Option(help: "Compare the kit's evaluator on the real data with CatBoost scores from scripts/verify_evaluator.py (JSON), then stop.")
     var compareCatboost: String?
 
+    @Option(help: "Time TabDDPM instead of running the experiment: this many training steps and 1,000 sampled rows per data set, with the profile's and the paper's configs.")
+    var benchmarkSteps: Int?
+
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
         if csv == nil, schema != nil { throw ValidationError("--schema needs --csv") }
@@ -96,6 +99,10 @@ struct Chapter3: ParsableCommand {
                 return try PreparedData.load(spec, table: catalog.table(named: spec.name), inputHash: file.sha256, seed: seed)
             }
         }
+        if let benchmarkSteps {
+            try TabDDPMBenchmark.run(prepared, settings: settings, steps: benchmarkSteps)
+            return
+        }
         if let exportSplits {
             try EvaluatorCheck.exportSplits(prepared, to: URL(fileURLWithPath: exportSplits))
             printToStandardError("chapter3: wrote the splits of \(prepared.map(\.spec.name).joined(separator: ", ")) to \(exportSplits)\n")
@@ -125,7 +132,8 @@ struct Chapter3: ParsableCommand {
         }
         var ablation: AblationResults? = nil
         if settings.ablations, settings.models.contains(.tabddpm),
-           let index = results.firstIndex(where: { !$0.data.train.categoricalNames.isEmpty }) {
+           let index = results.indices.filter({ !results[$0].data.train.categoricalNames.isEmpty })
+            .min(by: { results[$0].data.train.rowCount < results[$1].data.train.rowCount }) {
             ablation = try run.step("ablation") {
                 let entry = results[index]
                 let runner = DatasetRunner(data: entry.data, settings: settings, run: run, codeHash: codeHash)

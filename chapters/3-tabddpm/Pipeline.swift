@@ -183,16 +183,22 @@ struct DatasetRunner {
     }
 }
 
-/// SHA-256 over the sources that produce the chapter's numbers, so a code change misses the cache.
+/// SHA-256 over the sources that produce a cell's numbers, so a code change misses the cache. The chapter's
+/// tables, figures and narrative are left out: changing how results are shown does not retrain anything.
 func sourceHash(root: URL) throws -> String {
     let folders = ["Sources/Tensor", "Sources/CKernels", "Sources/NN", "Sources/Data", "Sources/Evaluation",
-                   "Sources/TabularDiffusion", "Sources/TabularBaselines", "chapters/3-tabddpm"]
+                   "Sources/TabularDiffusion", "Sources/TabularBaselines", "chapters/3-tabddpm/Pipeline.swift",
+                   "chapters/3-tabddpm/Settings.swift"]
     var text = Data()
     for folder in folders {
         let url = root.appendingPathComponent(folder)
-        guard let files = FileManager.default.enumerator(at: url, includingPropertiesForKeys: nil) else { continue }
-        let paths = files.compactMap { ($0 as? URL)?.path }
-            .filter { $0.hasSuffix(".swift") || $0.hasSuffix(".c") || $0.hasSuffix(".h") }.sorted()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { continue }
+        var paths = [url.path]
+        if isDirectory.boolValue, let files = FileManager.default.enumerator(at: url, includingPropertiesForKeys: nil) {
+            paths = files.compactMap { ($0 as? URL)?.path }
+                .filter { $0.hasSuffix(".swift") || $0.hasSuffix(".c") || $0.hasSuffix(".h") }.sorted()
+        }
         for path in paths {
             text.append(Data(path.dropFirst(root.path.count).utf8))
             text.append((try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data())
