@@ -29,8 +29,8 @@ def read_split(folder, name, schema):
     dtypes = {n: (str if k == "categorical" else float) for n, k in kinds.items()}
     path = folder / f"{name}.csv"
     frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False)
-    if list(frame.columns) != list(kinds):
-        sys.exit(f"{path}: header {list(frame.columns)} does not match {folder / 'schema.json'} {list(kinds)}")
+    if sorted(frame.columns) != sorted(kinds):
+        sys.exit(f"{path}: columns {sorted(frame.columns)} differ from {folder / 'schema.json'}'s {sorted(kinds)}")
     target = schema["target"]
     features = [n for n in kinds if n != target and kinds[n] in ("numeric", "categorical")]
     categorical = [n for n in features if kinds[n] == "categorical"]

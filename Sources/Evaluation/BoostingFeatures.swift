@@ -12,7 +12,8 @@ import Tensor
 ///   never sees its own label; validation and test rows use all training rows. The "target" is, per channel, the
 ///   indicator of one class (the positive class for a binary task, each class for a multiclass one) with prior
 ///   `ctrPrior`, or the value itself for regression with the training mean as prior (CatBoost's `Mean` CTR; its
-///   CPU default for regression, `Borders` on a binarised target, is not used). The statistics are then
+///   CPU default for regression, `Borders` on a binarised target, is not used). Each such feature also gets its
+///   category's share of the training rows (CatBoost's `Counter` CTR, which uses no label). The statistics are
 ///   quantised to `ctrBorderCount` borders. Feature combinations (CatBoost's CTRs over pairs of categoricals
 ///   chosen while growing trees) are not built.
 ///
@@ -23,6 +24,8 @@ struct BoostingQuantizer: Sendable {
         /// 1 when categorical feature `feature` has code `level`.
         case indicator(feature: Int, level: Int)
         case targetStatistic(feature: Int, channel: Int)
+        /// The share of training rows with this row's category (CatBoost's `Counter` CTR).
+        case frequency(feature: Int)
     }
 
     var sources: [Source] = []
@@ -73,13 +76,17 @@ struct BoostingQuantizer: Sendable {
             q.sums[f] = sums
             q.counts[f] = counts
             for c in 0..<channels { add(.targetStatistic(feature: f, channel: c), values[c], borderCount: config.ctrBorderCount) }
+            add(.frequency(feature: f), codes.map { counts[$0] / Double(n) }, borderCount: config.ctrBorderCount)
         }
         return (q, q.quantize(columns))
     }
 
     /// Bin codes of another frame (validation, test, synthetic) with the training borders and full statistics.
-    func bins(_ frame: TabularFrame) -> [UInt8] {
-        quantize(sources.map { source in
+    func bins(_ frame: TabularFrame) -> [UInt8] { quantize(values(frame)) }
+
+    /// The inputs before quantisation, `[feature][row]`, with target statistics over all training rows.
+    func values(_ frame: TabularFrame) -> [[Double]] {
+        sources.map { source in
             switch source {
             case let .numeric(f):
                 return frame.numeric[f]
@@ -88,8 +95,11 @@ struct BoostingQuantizer: Sendable {
             case let .targetStatistic(f, c):
                 let sums = self.sums[f]!, counts = self.counts[f]!, channels = priors.count
                 return frame.categorical[f].map { (sums[$0 * channels + c] + priors[c]) / (counts[$0] + 1) }
+            case let .frequency(f):
+                let counts = self.counts[f]!, n = counts.reduce(0, +)
+                return frame.categorical[f].map { counts[$0] / n }
             }
-        })
+        }
     }
 
     /// The bin of each value: how many borders lie below it.

@@ -42,6 +42,8 @@ public struct GradientBoostingModel: Sendable {
 
     enum Loss { case logloss, multiclass(Int), rmse }
 
+    /// Fits on `train`, early-stopping on `validation` (same columns and levels). Throws on invalid settings or
+    /// mismatched frames.
     public static func train(train: TabularFrame, validation: TabularFrame, config: BoostingConfig, seed: UInt64,
                              threadCount: Int = 2) throws -> GradientBoostingModel {
         try Self.train(train: train, validation: validation, config: config, seed: seed, threadCount: threadCount,
@@ -425,7 +427,7 @@ struct SplitContext: @unchecked Sendable {
     }
 }
 
-/// A value handed to `concurrentPerform`, whose workers touch disjoint state.
+/// A value handed to `concurrentPerform` workers that read it or write disjoint parts of it.
 struct UncheckedSendableBox<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }

@@ -52,7 +52,7 @@ public enum DistanceToClosestRecord {
         var result = [Double](repeating: 0, count: queries)
         let chunk = (queries + threadCount - 1) / threadCount
         result.withUnsafeMutableBufferPointer { out in
-            let out = UnsafeMutableSendable(out)
+            let out = UncheckedSendableBox(out)
             DispatchQueue.concurrentPerform(iterations: threadCount) { t in
                 let range = (t * chunk)..<min(queries, (t + 1) * chunk)
                 guard !range.isEmpty else { return }
@@ -81,7 +81,7 @@ public enum DistanceToClosestRecord {
                                 for i in 0..<width { best = min(best, acc[i]) }
                                 start += width
                             }
-                            out.buffer[q] = Double(best).squareRoot()
+                            out.value[q] = Double(best).squareRoot()
                         }
                     }
                 }
@@ -106,10 +106,4 @@ public enum DistanceToClosestRecord {
         guard count > limit else { return Array(0..<count) }
         return Array(rng.permutation(count).prefix(limit))
     }
-}
-
-/// A buffer handed to `concurrentPerform` workers that write disjoint ranges of it.
-struct UnsafeMutableSendable<Element>: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<Element>
-    init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
 }

@@ -120,6 +120,22 @@ import Testing
         #expect(quantizer.featureCount == 0, "the ordered statistic of a unique ID is the constant prior")
     }
 
+    /// Two levels: one indicator. More than `oneHotMaxSize`: an ordered target statistic and a category share,
+    /// whose validation values use every training row.
+    @Test func categoricalsBecomeIndicatorsOrStatisticsAndCounters() {
+        let frame = TabularFixtures.frame(task: .binclass, numeric: [], categorical: [[0, 1, 0, 1, 0, 1], [0, 0, 0, 1, 2, 2]],
+                                          y: [1, 0, 1, 0, 0, 1])
+        let (q, _) = BoostingQuantizer.fit(frame, config: Self.fast, rng: RandomGenerator(seed: 0))
+        #expect(q.sources == [.indicator(feature: 0, level: 1), .targetStatistic(feature: 1, channel: 0), .frequency(feature: 1)])
+        // Full statistics: level 0 has 3 rows, 2 positive: (2 + 0.5) / 4; level 1: (0 + 0.5) / 2; level 2: (1 + 0.5) / 3.
+        #expect(q.sums[1] == [2, 0, 1] && q.counts[1] == [3, 1, 2])
+        let values = q.values(frame.rows([0, 3, 4]))
+        #expect(values[1] == [2.5 / 4, 0.5 / 2, 1.5 / 3] && values[2] == [3.0 / 6, 1.0 / 6, 2.0 / 6])
+        var wide = Self.fast
+        wide.oneHotMaxSize = 3
+        #expect(BoostingQuantizer.fit(frame, config: wide, rng: RandomGenerator(seed: 0)).0.sources.count == 4)
+    }
+
     @Test func quantisationBordersSitBetweenDistinctValues() {
         #expect(BoostingQuantizer.borders([3, 1, 2, 2, 1], maxCount: 254) == [1.5, 2.5])
         #expect(BoostingQuantizer.borders([5, 5, 5], maxCount: 254) == [])
