@@ -33,7 +33,9 @@ public final class TabularDenoiser: Module {
 
     /// `x`: [rows, inputWidth]; `timesteps`: one step index per row; `labels`: class per row (classification).
     public func callAsFunction(_ x: Tensor, timesteps: [Int], labels: [Int]?) -> Tensor {
-        let t = Tensor(timesteps.map(Float.init), shape: [timesteps.count])
+        // When sampling, every row has the same step: embed it once and let the sum broadcast.
+        let steps = timesteps.allSatisfy { $0 == timesteps.first } ? Array(timesteps.prefix(1)) : timesteps
+        let t = Tensor(steps.map(Float.init), shape: [steps.count])
         var embedding = timeOutput(timeHidden(sinusoidalEmbedding(t, dimension: embeddingWidth, cosineFirst: true)).silu())
         if let labelEmbedding, let labels { embedding = embedding + labelEmbedding(labels).silu() }
         var h = inputProjection(x) + embedding

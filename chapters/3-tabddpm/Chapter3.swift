@@ -137,8 +137,10 @@ struct Chapter3: ParsableCommand {
             ablation = try run.step("ablation") {
                 let entry = results[index]
                 let runner = DatasetRunner(data: entry.data, settings: settings, run: run, codeHash: codeHash)
-                let variants = [AblationVariant(name: "ema", logOneHotInput: true, sampleFromEMA: true),
-                                AblationVariant(name: "one-hot", logOneHotInput: false, sampleFromEMA: false)]
+                let main = settings.tabddpmConfig(for: entry.data.spec, trainRows: entry.data.train.rowCount)
+                let variants = AblationVariant.all.filter {
+                    $0.logOneHotInput != main.logOneHotInput || $0.sampleFromEMA != main.sampleFromEMA
+                }
                 let cells = try variants.map { try runner.cell(.tabddpm, evaluator: entry.evaluator, variant: $0) }
                 return AblationResults(dataset: entry.data, reference: entry.cells[.tabddpm]!, variants: zip(variants, cells).map { ($0, $1) })
             }

@@ -54,6 +54,19 @@ struct AblationVariant: Codable, Equatable {
     var name: String
     var logOneHotInput: Bool
     var sampleFromEMA: Bool
+
+    /// The two quirks' four combinations; the reference's is log one-hot input with raw weights.
+    static let all = [
+        AblationVariant(name: "log-one-hot", logOneHotInput: true, sampleFromEMA: false),
+        AblationVariant(name: "log-one-hot-ema", logOneHotInput: true, sampleFromEMA: true),
+        AblationVariant(name: "one-hot", logOneHotInput: false, sampleFromEMA: false),
+        AblationVariant(name: "one-hot-ema", logOneHotInput: false, sampleFromEMA: true),
+    ]
+
+    var description: String {
+        (logOneHotInput ? "log one-hot input" : "plain one-hot input") + ", "
+            + (sampleFromEMA ? "EMA weights" : "raw weights") + (logOneHotInput && !sampleFromEMA ? " (the reference)" : "")
+    }
 }
 
 /// Runs the cells of one data set, each cached under a key of code, settings, data, split and seed.

@@ -193,15 +193,16 @@ struct ChapterTables {
         var table = ResultTable(
             id: "tabddpm-quirks",
             caption: "TabDDPM's reference quirks on \(ablation.dataset.label): the reference feeds categories to the network as "
-                + "log one-hot (≈ −69 for the zeros) and samples from the raw weights although it keeps an EMA. Each row changes "
-                + "one of them (same data, seed and steps; \(min(settings.samples, 2)) samples for the variants).",
+                + "log one-hot (≈ −69 for the zeros) and samples from the raw weights although it keeps an EMA. Each row is one "
+                + "combination (same data, seed and steps; \(min(settings.samples, 2)) samples for the variants).",
             columns: [.init("Variant"), .init(metric, ranking: .higherIsBetter, alignment: .right),
                       .init("median DCR", alignment: .right)])
-        table.append([.text("reference: log one-hot input, raw weights"), .value(summary(ablation.reference.allScores)),
+        let main = settings.tabddpmConfig(for: ablation.dataset.spec, trainRows: ablation.dataset.train.rowCount)
+        let mainVariant = AblationVariant(name: "main", logOneHotInput: main.logOneHotInput, sampleFromEMA: main.sampleFromEMA)
+        table.append([.text(mainVariant.description + " — this profile's main run"), .value(summary(ablation.reference.allScores)),
                       .value(summary(ablation.reference.medianDCR))])
         for (variant, cell) in ablation.variants {
-            let name = variant.sampleFromEMA ? "sample from the EMA weights" : "plain one-hot input"
-            table.append([.text(name), .value(summary(cell.allScores)), .value(summary(cell.medianDCR))])
+            table.append([.text(variant.description), .value(summary(cell.allScores)), .value(summary(cell.medianDCR))])
         }
         try run.write(table)
     }
