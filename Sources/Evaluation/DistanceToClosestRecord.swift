@@ -7,11 +7,13 @@ import Tensor
 ///
 /// Numeric columns (and the target of a regression task) are min-max scaled by the real data's range;
 /// categorical columns (and the class of a classification task) are one-hot vectors divided by √2, so a
-/// mismatching category adds exactly 1 to the squared distance. That is computed from code equality directly,
-/// without materialising the one-hot vectors. The paper reports the median.
+/// mismatching category adds exactly 1 to the squared distance. That is computed from the codes directly,
+/// without materialising the one-hot vectors; distances are summed in single precision, SIMD over real rows. The paper reports the median.
 public enum DistanceToClosestRecord {
-    /// Rows of real data scanned per block: the block's squared distances stay in L1 cache.
-    static let blockSize = 2048
+    /// Real rows per block: a block of all columns stays in L2 cache while the queries pass over it.
+    static let blockSize = 4096
+    /// Real rows compared at once (one SIMD vector).
+    static let lanes = 8
     static let threadCount = 2
 
     /// The distance of every synthetic row to its nearest real row. Either side larger than `limit` rows is
@@ -37,56 +39,73 @@ public enum DistanceToClosestRecord {
         let scaledReal = scaler.transform(numericColumns(real)), realCodes = categoricalColumns(real)
         let (m, c) = (scaledReal.count, realCodes.count)
         let n = realRows.count, queries = syntheticRows.count
-        // Real rows column-major (each block of a column is contiguous), synthetic rows row-major.
-        var realNumeric = [Float](repeating: 0, count: m * n), realCategorical = [Int32](repeating: 0, count: c * n)
-        for f in 0..<m { for (i, row) in realRows.enumerated() { realNumeric[f * n + i] = Float(scaledReal[f][row]) } }
-        for f in 0..<c { for (i, row) in realRows.enumerated() { realCategorical[f * n + i] = Int32(realCodes[f][row]) } }
+        // Real rows column-major, padded to whole vectors with rows that are infinitely far (numeric +∞) or
+        // mismatch every category (code −1; with no numeric column such a row is no nearer than any real one).
+        let padded = (n + lanes - 1) / lanes * lanes
+        var realNumeric = [Float](repeating: .infinity, count: m * padded)
+        var realCategorical = [Float](repeating: -1, count: c * padded)
+        for f in 0..<m { for (i, row) in realRows.enumerated() { realNumeric[f * padded + i] = Float(scaledReal[f][row]) } }
+        for f in 0..<c { for (i, row) in realRows.enumerated() { realCategorical[f * padded + i] = Float(realCodes[f][row]) } }
         let scaledSynthetic = scaler.transform(numericColumns(synthetic)), syntheticCodes = categoricalColumns(synthetic)
-        var queryNumeric = [Float](repeating: 0, count: queries * m), queryCategorical = [Int32](repeating: 0, count: queries * c)
+        var queryNumeric = [Float](repeating: 0, count: queries * m), queryCategorical = [Float](repeating: 0, count: queries * c)
         for (i, row) in syntheticRows.enumerated() {
             for f in 0..<m { queryNumeric[i * m + f] = Float(scaledSynthetic[f][row]) }
-            for f in 0..<c { queryCategorical[i * c + f] = Int32(syntheticCodes[f][row]) }
+            for f in 0..<c { queryCategorical[i * c + f] = Float(syntheticCodes[f][row]) }
         }
 
         let inputs = UncheckedSendableBox((realNumeric, realCategorical, queryNumeric, queryCategorical))
-        var result = [Double](repeating: 0, count: queries)
+        var squared = [Float](repeating: .infinity, count: queries)
         let chunk = (queries + threadCount - 1) / threadCount
-        result.withUnsafeMutableBufferPointer { out in
+        squared.withUnsafeMutableBufferPointer { out in
             let out = UncheckedSendableBox(out)
             DispatchQueue.concurrentPerform(iterations: threadCount) { t in
                 let range = (t * chunk)..<min(queries, (t + 1) * chunk)
                 guard !range.isEmpty else { return }
                 let (realNumeric, realCategorical, queryNumeric, queryCategorical) = inputs.value
-                let acc = UnsafeMutablePointer<Float>.allocate(capacity: blockSize)
-                defer { acc.deallocate() }
                 realNumeric.withUnsafeBufferPointer { rn in
                     realCategorical.withUnsafeBufferPointer { rc in
-                        for q in range {
-                            var best = Float.infinity
-                            var start = 0
-                            while start < n {
-                                let width = min(blockSize, n - start)
-                                acc.update(repeating: 0, count: width)
-                                for f in 0..<m {
-                                    let v = queryNumeric[q * m + f], column = rn.baseAddress! + (f * n + start)
-                                    for i in 0..<width {
-                                        let d = column[i] - v
-                                        acc[i] += d * d
+                        let numeric = UnsafeRawPointer(rn.baseAddress!), categorical = UnsafeRawPointer(rc.baseAddress!)
+                        // A block of real rows stays in cache while every query of this thread passes over it.
+                        for blockStart in stride(from: 0, to: padded, by: blockSize) {
+                            let blockEnd = min(padded, blockStart + blockSize)
+                            for first in stride(from: range.lowerBound, to: range.upperBound, by: 4) {
+                                // Four queries share each loaded vector (the last group repeats its final query).
+                                let last = range.upperBound - 1
+                                let q0 = first, q1 = min(first + 1, last), q2 = min(first + 2, last), q3 = min(first + 3, last)
+                                var near = (SIMD8<Float>(repeating: .infinity), SIMD8<Float>(repeating: .infinity),
+                                            SIMD8<Float>(repeating: .infinity), SIMD8<Float>(repeating: .infinity))
+                                for i in stride(from: blockStart, to: blockEnd, by: lanes) {
+                                    var a = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>())
+                                    for f in 0..<m {
+                                        let x = numeric.loadUnaligned(fromByteOffset: (f * padded + i) * 4, as: SIMD8<Float>.self)
+                                        let d0 = x - queryNumeric[q0 * m + f], d1 = x - queryNumeric[q1 * m + f]
+                                        let d2 = x - queryNumeric[q2 * m + f], d3 = x - queryNumeric[q3 * m + f]
+                                        a.0 += d0 * d0; a.1 += d1 * d1; a.2 += d2 * d2; a.3 += d3 * d3
                                     }
+                                    for f in 0..<c {
+                                        // Codes are whole numbers, so d² is 0 on a match and ≥ 1 otherwise, and
+                                        // d² / (d² + 10⁻³⁰) is exactly 0 or 1.
+                                        let x = categorical.loadUnaligned(fromByteOffset: (f * padded + i) * 4, as: SIMD8<Float>.self)
+                                        let d0 = x - queryCategorical[q0 * c + f], d1 = x - queryCategorical[q1 * c + f]
+                                        let d2 = x - queryCategorical[q2 * c + f], d3 = x - queryCategorical[q3 * c + f]
+                                        let s0 = d0 * d0, s1 = d1 * d1, s2 = d2 * d2, s3 = d3 * d3
+                                        a.0 += s0 / (s0 + 1e-30); a.1 += s1 / (s1 + 1e-30)
+                                        a.2 += s2 / (s2 + 1e-30); a.3 += s3 / (s3 + 1e-30)
+                                    }
+                                    near = (pointwiseMin(near.0, a.0), pointwiseMin(near.1, a.1),
+                                            pointwiseMin(near.2, a.2), pointwiseMin(near.3, a.3))
                                 }
-                                for f in 0..<c {
-                                    let code = queryCategorical[q * c + f], column = rc.baseAddress! + (f * n + start)
-                                    for i in 0..<width { acc[i] += column[i] == code ? 0 : 1 }
-                                }
-                                for i in 0..<width { best = min(best, acc[i]) }
-                                start += width
+                                out.value[q0] = min(out.value[q0], near.0.min())
+                                out.value[q1] = min(out.value[q1], near.1.min())
+                                out.value[q2] = min(out.value[q2], near.2.min())
+                                out.value[q3] = min(out.value[q3], near.3.min())
                             }
-                            out.value[q] = Double(best).squareRoot()
                         }
                     }
                 }
             }
         }
+        let result = squared.map { Double($0).squareRoot() }
         return result
     }
 

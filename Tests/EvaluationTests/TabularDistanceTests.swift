@@ -22,6 +22,37 @@ import Testing
         #expect(abs(d[0] - 0.5.squareRoot()) < 1e-6)
     }
 
+    /// Against a plain double-precision search, with row counts that leave partial vectors and query groups, for
+    /// both target kinds.
+    @Test func matchesABruteForceSearch() {
+        for task in [Task.binclass, .regression] {
+            var real = TabularFixtures.thresholdAndCategory(rows: 203, seed: 4)
+            var synthetic = TabularFixtures.thresholdAndCategory(rows: 67, seed: 5)
+            if task == .regression {
+                real.task = .regression; real.classNames = []; real.y = real.numeric[0].map { $0 * 3 }
+                synthetic.task = .regression; synthetic.classNames = []; synthetic.y = synthetic.numeric[1].map { $0 * 3 }
+            }
+            let d = DistanceToClosestRecord.distances(synthetic: synthetic, real: real, seed: 0)
+            let numeric = real.numeric + (task == .regression ? [real.y] : [])
+            let lo = numeric.map { $0.min()! }, hi = numeric.map { $0.max()! }
+            func point(_ frame: TabularFrame, _ r: Int) -> (numeric: [Double], codes: [Int]) {
+                let values = frame.numeric.map { $0[r] } + (task == .regression ? [frame.y[r]] : [])
+                return (values.indices.map { (values[$0] - lo[$0]) / (hi[$0] - lo[$0]) },
+                        frame.categorical.map { $0[r] } + (task == .regression ? [] : [frame.labels[r]]))
+            }
+            let expected = (0..<synthetic.rowCount).map { s in
+                let a = point(synthetic, s)
+                return (0..<real.rowCount).map { r in
+                    let b = point(real, r)
+                    let squared = zip(a.numeric, b.numeric).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+                        + Double(zip(a.codes, b.codes).filter { $0 != $1 }.count)
+                    return squared.squareRoot()
+                }.min()!
+            }
+            #expect(zip(d, expected).allSatisfy { abs($0 - $1) < 1e-5 }, "\(task)")
+        }
+    }
+
     /// Subsampling keeps `limit` synthetic rows; a nearest neighbour among fewer real rows is never nearer.
     @Test func subsamplingIsSeededAndOnlyMovesNeighboursAway() {
         let real = TabularFixtures.thresholdAndCategory(rows: 300, seed: 1)
