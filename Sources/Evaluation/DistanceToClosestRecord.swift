@@ -8,7 +8,8 @@ import Tensor
 /// Numeric columns (and the target of a regression task) are min-max scaled by the real data's range;
 /// categorical columns (and the class of a classification task) are one-hot vectors divided by √2, so a
 /// mismatching category adds exactly 1 to the squared distance. That is computed from the codes directly,
-/// without materialising the one-hot vectors; distances are summed in single precision, SIMD over real rows. The paper reports the median.
+/// without materialising the one-hot vectors; distances are summed in single precision, SIMD over real rows.
+/// The paper reports the median.
 public enum DistanceToClosestRecord {
     /// Real rows per block: a block of all columns stays in L2 cache while the queries pass over it.
     static let blockSize = 4096
