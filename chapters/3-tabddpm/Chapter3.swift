@@ -133,7 +133,7 @@ struct Chapter3: ParsableCommand {
         var ablation: AblationResults? = nil
         if settings.ablations, settings.models.contains(.tabddpm),
            let index = results.indices.filter({ !results[$0].data.train.categoricalNames.isEmpty })
-            .min(by: { results[$0].data.train.rowCount < results[$1].data.train.rowCount }) {
+            .min(by: { ablationCost(results[$0].data) < ablationCost(results[$1].data) }) {
             ablation = try run.step("ablation") {
                 let entry = results[index]
                 let runner = DatasetRunner(data: entry.data, settings: settings, run: run, codeHash: codeHash)
@@ -153,6 +153,11 @@ struct Chapter3: ParsableCommand {
         }
         try run.finish()
     }
+}
+
+/// A training step's cost grows with the batch (at most the training rows) times the network's input width.
+func ablationCost(_ data: PreparedData) -> Int {
+    min(data.train.rowCount, 1_024) * (data.train.numericNames.count + data.train.cardinalities.reduce(0, +))
 }
 
 /// Everything one data set produced.

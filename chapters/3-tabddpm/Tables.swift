@@ -59,7 +59,7 @@ struct ChapterTables {
         } else {
             // The narrative places this table in every profile; say why it is empty.
             var table = ResultTable(id: "tabddpm-quirks", caption: "TabDDPM's reference quirks switched one at a time: not run "
-                + "at the \(settings.profile.rawValue) profile (the default and paper profiles run it on the smallest data set with categorical columns).",
+                + "at the \(settings.profile.rawValue) profile (the default and paper profiles run it on the cheapest data set with categorical columns).",
                                     columns: [.init("Variant"), .init("score"), .init("median DCR")])
             table.append(["not run at this profile", .missing, .missing])
             try run.write(table)
