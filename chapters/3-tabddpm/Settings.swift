@@ -74,7 +74,7 @@ struct ChapterSettings: Codable {
     var tabddpmBatch: Int
     var tvae: TVAEConfig
     var ctgan: CTGANConfig
-    /// Re-train TabDDPM on the smallest data set with categorical columns, each reference quirk switched, to show its effect.
+    /// Re-train TabDDPM on the cheapest data set with categorical columns (batch × input width), each reference quirk switched, to show its effect.
     var ablations: Bool
 
     init(profile: Profile, seed: UInt64, datasets names: [String]?, models: [ModelKind]?) throws {
