@@ -86,7 +86,7 @@ public final class Progress {
     }
 }
 
-func seconds(_ duration: Duration) -> Double {
+public func seconds(_ duration: Duration) -> Double {
     let (whole, attoseconds) = duration.components
     return Double(whole) + Double(attoseconds) * 1e-18
 }

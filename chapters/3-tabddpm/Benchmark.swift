@@ -24,8 +24,8 @@ enum TabDDPMBenchmark {
                 let trained = clock.now
                 _ = try model.sample(count: 1_000, seed: settings.seed)
                 let sampled = clock.now
-                let perStep = DatasetRunner.seconds(trained - started) / Double(steps) * 1000
-                let perThousand = DatasetRunner.seconds(sampled - trained)
+                let perStep = Experiment.seconds(trained - started) / Double(steps) * 1000
+                let perThousand = Experiment.seconds(sampled - trained)
                 print("| \(data.spec.name) | \(name) | \(config.widths.map(String.init).joined(separator: "-")) | "
                     + "\(min(config.batchSize, data.train.rowCount)) | \(config.timesteps) | "
                     + "\(formatFixed(perStep, decimals: 1)) | \(formatFixed(perThousand, decimals: 2)) |")

@@ -165,6 +165,11 @@ struct DatasetResults {
     var data: PreparedData
     var evaluator: BoostingConfig
     var cells: [ModelKind: CellResult]
+
+    /// Up to 5,000 real training rows, the reference the generators' previews are compared with.
+    var realPreview: TabularFrame {
+        cells[.real]?.preview ?? data.train.rows(Array(0..<min(5_000, data.train.rowCount)))
+    }
 }
 
 struct AblationResults {

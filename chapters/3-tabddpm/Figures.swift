@@ -21,12 +21,8 @@ struct ChapterFigures {
         try lossCurves()
     }
 
-    func real(_ entry: DatasetResults) -> TabularFrame {
-        entry.cells[.real]?.preview ?? entry.data.train.rows(Array(0..<min(5_000, entry.data.train.rowCount)))
-    }
-
     func featureDistributions(_ entry: DatasetResults) throws {
-        let reference = real(entry)
+        let reference = entry.realPreview
         let models = Self.generators.filter { entry.cells[$0] != nil }
         let numeric = Array(reference.numericNames.indices.prefix(4))
         let categorical = Array(reference.categoricalNames.indices.prefix(2))
@@ -76,7 +72,7 @@ struct ChapterFigures {
     }
 
     func correlationDifferences(_ entry: DatasetResults) throws {
-        let reference = Associations.matrix(real(entry))
+        let reference = Associations.matrix(entry.realPreview)
         let models = Self.generators.filter { entry.cells[$0] != nil }
         guard !models.isEmpty else { return }
         var figure = Figure(width: 1000, height: 520, columns: min(models.count, 4))

@@ -139,29 +139,23 @@ struct DatasetRunner {
             steps = config.steps
             generate = { try ddpm.sample(count: rows, seed: $0) }
         case .tvae:
-            var progress: Experiment.Progress?
-            let tvae = try TVAE.train(on: data.train, config: settings.tvae, seed: seed) { step, total, loss in
-                if progress == nil { progress = Experiment.Progress(total: total, label: "\(label) train") }
-                progress?.update(step: step, loss: loss)
-                steps = total
-            }
-            progress?.finish()
+            let progress = TrainingProgress(label: "\(label) train")
+            let tvae = try TVAE.train(on: data.train, config: settings.tvae, seed: seed, progress: progress.update)
+            progress.finish()
+            steps = progress.total
             generate = { tvae.sample(count: rows, seed: $0) }
         case .ctgan:
-            var progress: Experiment.Progress?
-            let ctgan = try CTGAN.train(on: data.train, config: settings.ctgan, seed: seed) { step, total, loss in
-                if progress == nil { progress = Experiment.Progress(total: total, label: "\(label) train") }
-                progress?.update(step: step, loss: loss)
-                steps = total
-            }
-            progress?.finish()
+            let progress = TrainingProgress(label: "\(label) train")
+            let ctgan = try CTGAN.train(on: data.train, config: settings.ctgan, seed: seed, progress: progress.update)
+            progress.finish()
+            steps = progress.total
             generate = { ctgan.sample(count: rows, seed: $0) }
         case .smote:
             generate = { SMOTE().sample(from: data.train, count: rows, seed: $0) }
         case .real:
             generate = { _ in data.train }
         }
-        let trainSeconds = Self.seconds(clock.now - started)
+        let trainSeconds = Experiment.seconds(clock.now - started)
 
         var scores: [[Double]] = []
         var dcr: [Double] = []
@@ -171,7 +165,7 @@ struct DatasetRunner {
         for s in 0..<samples {
             let sampleStart = clock.now
             let synthetic = try generate(seed &+ 1_000 &+ UInt64(s))
-            sampleSeconds += Self.seconds(clock.now - sampleStart)
+            sampleSeconds += Experiment.seconds(clock.now - sampleStart)
             if preview == nil { preview = synthetic.rows(Array(0..<min(5_000, synthetic.rowCount))) }
             if model != .real {
                 dcr.append(DistanceToClosestRecord.median(synthetic: synthetic, real: data.train, seed: seed))
@@ -190,10 +184,23 @@ struct DatasetRunner {
                           sampledRows: model == .real ? 0 : rows * samples, sampleSeconds: sampleSeconds, losses: losses,
                           preview: preview ?? data.train)
     }
+}
 
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+/// A progress bar for trainers that report (step, total steps, loss) and know the total only once they start.
+final class TrainingProgress {
+    let label: String
+    private(set) var total = 0
+    private var bar: Experiment.Progress?
+
+    init(label: String) { self.label = label }
+
+    func update(step: Int, total: Int, loss: Double) {
+        if bar == nil { bar = Experiment.Progress(total: total, label: label) }
+        self.total = total
+        bar?.update(step: step, loss: loss)
     }
+
+    func finish() { bar?.finish() }
 }
 
 /// SHA-256 over the sources that produce a cell's numbers, so a code change misses the cache. The chapter's

@@ -157,7 +157,7 @@ struct ChapterTables {
 
     func fidelity(_ entry: DatasetResults, _ model: ModelKind) -> (columns: Double, pairs: Double)? {
         guard let cell = entry.cells[model] else { return nil }
-        let real = entry.cells[.real]?.preview ?? entry.data.train.rows(Array(0..<min(5_000, entry.data.train.rowCount)))
+        let real = entry.realPreview
         let distances = Associations.featureDistances(real: real, synthetic: cell.preview)
         let a = Associations.matrix(real).values, b = Associations.matrix(cell.preview).values
         var total = 0.0, count = 0
