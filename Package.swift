@@ -48,20 +48,20 @@ let package = Package(
         ]),
 
         // Data sets, metrics, and one library per method family.
-        .target(name: "Data", dependencies: ["Artifacts", "Tensor", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "Evaluation", dependencies: ["NN", "Tensor", "Data"]),
+        .target(name: "Datasets", dependencies: ["Artifacts", "Tensor", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Evaluation", dependencies: ["NN", "Tensor", "Datasets"]),
         .target(name: "GAN", dependencies: ["NN", "Tensor"]),
-        .target(name: "TimeGAN", dependencies: ["NN", "Tensor", "Data"]),
-        .target(name: "TabularDiffusion", dependencies: ["NN", "Tensor", "Data"]),
-        .target(name: "TabularBaselines", dependencies: ["NN", "Tensor", "Data"]),
+        .target(name: "TimeGAN", dependencies: ["NN", "Tensor", "Datasets"]),
+        .target(name: "TabularDiffusion", dependencies: ["NN", "Tensor", "Datasets"]),
+        .target(name: "TabularBaselines", dependencies: ["NN", "Tensor", "Datasets"]),
 
         // Chapter programs: thin experiments over the libraries.
         .executableTarget(name: "Talk", dependencies: [
-            "GAN", "TimeGAN", "Evaluation", "Data", "Experiment", "Figures", "Tensor", "NN",
+            "GAN", "TimeGAN", "Evaluation", "Datasets", "Experiment", "Figures", "Tensor", "NN",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/talk", exclude: ["slides.md"]),
         .executableTarget(name: "Chapter3", dependencies: [
-            "TabularDiffusion", "TabularBaselines", "Evaluation", "Data", "Experiment", "Figures", "Artifacts", "Tensor", "NN",
+            "TabularDiffusion", "TabularBaselines", "Evaluation", "Datasets", "Experiment", "Figures", "Artifacts", "Tensor", "NN",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/3-tabddpm", exclude: ["chapter.md"]),
 
@@ -74,13 +74,13 @@ let package = Package(
         .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "Artifacts"]),
-        .testTarget(name: "DataTests", dependencies: ["Data", "Tensor"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Data", "NN", "Tensor"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "NN", "Tensor"]),
         .testTarget(name: "GANTests", dependencies: ["GAN", "NN", "Tensor"]),
         .testTarget(name: "TimeGANTests", dependencies: ["TimeGAN", "Evaluation", "NN", "Tensor"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Artifacts"]),
-        .testTarget(name: "TabularDiffusionTests", dependencies: ["TabularDiffusion", "Data", "NN", "Tensor"]),
-        .testTarget(name: "TabularBaselinesTests", dependencies: ["TabularBaselines", "Data", "NN", "Tensor"]),
+        .testTarget(name: "TabularDiffusionTests", dependencies: ["TabularDiffusion", "Datasets", "NN", "Tensor"]),
+        .testTarget(name: "TabularBaselinesTests", dependencies: ["TabularBaselines", "Datasets", "NN", "Tensor"]),
         // Runs the chapter3 executable (built alongside) as a practitioner would.
         .testTarget(name: "Chapter3Tests", dependencies: ["Chapter3"]),
     ]

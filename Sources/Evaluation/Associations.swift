@@ -1,4 +1,4 @@
-import Data
+import Datasets
 import Foundation
 
 /// Column-to-column association of a mixed table, as the TabDDPM paper's Figure 8 compares them (the `dython`

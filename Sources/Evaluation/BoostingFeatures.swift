@@ -1,4 +1,4 @@
-import Data
+import Datasets
 import Tensor
 
 /// Turns a frame into the byte-sized bin codes the trees split on, as CatBoost quantises its inputs.

@@ -1,4 +1,4 @@
-import Data
+import Datasets
 import Dispatch
 import Foundation
 import Tensor
@@ -28,7 +28,7 @@ struct ObliviousTree: Sendable {
 /// threads split the features of a level, and each feature's histogram is summed in row order.
 public struct GradientBoostingModel: Sendable {
     let quantizer: BoostingQuantizer
-    let task: Task
+    let task: PredictionTask
     /// Scores per row: the class count for MultiClass, else 1.
     let dimension: Int
     let bias: [Double]

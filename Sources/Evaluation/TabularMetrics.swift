@@ -1,4 +1,4 @@
-import Data
+import Datasets
 
 /// Why a tabular evaluation could not run. Each message names the input or setting that is wrong.
 public enum TabularEvaluationError: Error, Equatable, Sendable, CustomStringConvertible {

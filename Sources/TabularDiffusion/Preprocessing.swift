@@ -1,4 +1,4 @@
-import Data
+import Datasets
 import Foundation
 
 /// How TabDDPM lays a table out for the model, and back.

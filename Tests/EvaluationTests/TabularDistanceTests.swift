@@ -1,4 +1,4 @@
-import Data
+import Datasets
 @testable import Evaluation
 import Testing
 
@@ -25,7 +25,7 @@ import Testing
     /// Against a plain double-precision search, with row counts that leave partial vectors and query groups, for
     /// both target kinds.
     @Test func matchesABruteForceSearch() {
-        for task in [Task.binclass, .regression] {
+        for task in [PredictionTask.binclass, .regression] {
             var real = TabularFixtures.thresholdAndCategory(rows: 203, seed: 4)
             var synthetic = TabularFixtures.thresholdAndCategory(rows: 67, seed: 5)
             if task == .regression {

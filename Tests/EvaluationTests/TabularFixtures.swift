@@ -1,9 +1,9 @@
-import Data
+import Datasets
 import Tensor
 
 /// Small synthetic frames for the tabular evaluation tests.
 enum TabularFixtures {
-    static func frame(task: Task, numeric: [[Double]], categorical: [[Int]] = [], levels: [[String]] = [],
+    static func frame(task: PredictionTask, numeric: [[Double]], categorical: [[Int]] = [], levels: [[String]] = [],
                       y: [Double], classCount: Int = 2) -> TabularFrame {
         TabularFrame(task: task, numericNames: numeric.indices.map { "x\($0)" },
                      categoricalNames: categorical.indices.map { "c\($0)" }, targetName: "y",

@@ -1,4 +1,4 @@
-import Data
+import Datasets
 @testable import Evaluation
 import Testing
 

@@ -1,4 +1,4 @@
-import Data
+import Datasets
 import Foundation
 import Tensor
 import Testing
@@ -6,7 +6,7 @@ import Testing
 
 /// 2·`half` rows: a numeric column with modes at −5 (σ 0.5) and 5 (σ 1), a 3-level categorical that is 0 or 1
 /// in the low mode and 2 in the high mode, and a binary class.
-func bimodalFrame(half: Int, seed: UInt64, task: Task = .binclass) -> TabularFrame {
+func bimodalFrame(half: Int, seed: UInt64, task: PredictionTask = .binclass) -> TabularFrame {
     let rng = RandomGenerator(seed: seed)
     let low = rng.normal([half], mean: -5, std: 0.5).scalars.map(Double.init)
     let high = rng.normal([half], mean: 5, std: 1).scalars.map(Double.init)
@@ -42,7 +42,7 @@ func bimodalFrame(half: Int, seed: UInt64, task: Task = .binclass) -> TabularFra
     }
 
     @Test func transformThenInverseRecoversTheRows() {
-        for task in [Task.binclass, .regression] {
+        for task in [PredictionTask.binclass, .regression] {
             let frame = bimodalFrame(half: 100, seed: 3, task: task)
             let transformer = ModeSpecificNormalization(fitting: frame, seed: 4)
             let encoded = transformer.transform(frame, seed: 5)

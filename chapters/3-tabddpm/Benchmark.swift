@@ -1,4 +1,4 @@
-import Data
+import Datasets
 import Experiment
 import Foundation
 import TabularDiffusion

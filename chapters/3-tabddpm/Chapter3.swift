@@ -1,6 +1,6 @@
 import ArgumentParser
 import Artifacts
-import Data
+import Datasets
 import Evaluation
 import Experiment
 import Foundation

@@ -1,5 +1,5 @@
 import Artifacts
-import Data
+import Datasets
 import Evaluation
 import Experiment
 import Foundation

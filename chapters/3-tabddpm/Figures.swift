@@ -1,4 +1,4 @@
-import Data
+import Datasets
 import Evaluation
 import Experiment
 import Figures

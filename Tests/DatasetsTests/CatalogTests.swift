@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Data
+@testable import Datasets
 
 @Suite struct CatalogTests {
     let csv = "Date,Open,Volume\n2004-08-19,100.01,44659000\n2004-08-20,101.01,22834300\n"

@@ -21,7 +21,7 @@ extension Schema {
             columns.append(Column(name: name, kind: kind))
         }
         let targetKind = columns[targetIndex].kind
-        let task: Task
+        let task: PredictionTask
         if targetKind == .numeric {
             task = .regression
         } else {

@@ -8,7 +8,7 @@ public enum ColumnKind: String, Codable, Sendable {
 }
 
 /// The learning task of a tabular data set.
-public enum Task: String, Codable, Sendable {
+public enum PredictionTask: String, Codable, Sendable {
     case binclass, multiclass, regression
 }
 
@@ -30,9 +30,9 @@ public struct Schema: Codable, Equatable, Sendable {
 
     public var columns: [Column]
     public var target: String?
-    public var task: Task?
+    public var task: PredictionTask?
 
-    public init(columns: [Column], target: String? = nil, task: Task? = nil) {
+    public init(columns: [Column], target: String? = nil, task: PredictionTask? = nil) {
         self.columns = columns
         self.target = target
         self.task = task

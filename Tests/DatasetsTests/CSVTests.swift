@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Data
+@testable import Datasets
 
 @Suite struct CSVReaderTests {
     @Test func goldenParseWithQuotes() throws {

@@ -1,5 +1,5 @@
 import XCTest
-@testable import Data
+@testable import Datasets
 
 final class TransformTests: XCTestCase {
     /// Twenty values with ties (five zeros, three sevens) and a long tail.

@@ -1,5 +1,5 @@
 import Testing
-@testable import Data
+@testable import Datasets
 
 @Suite struct SplitTests {
     @Test func proportionsAndCoverage() throws {

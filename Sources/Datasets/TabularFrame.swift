@@ -6,7 +6,7 @@ import Foundation
 /// Category levels are fixed once for the whole data set (sorted), so codes mean the same in every split and in
 /// every synthetic sample.
 public struct TabularFrame: Codable, Equatable, Sendable {
-    public var task: Task
+    public var task: PredictionTask
     public var numericNames: [String]
     public var categoricalNames: [String]
     public var targetName: String
@@ -21,7 +21,7 @@ public struct TabularFrame: Codable, Equatable, Sendable {
     /// The target: class index (as a whole number) for classification, the value for regression.
     public var y: [Double]
 
-    public init(task: Task, numericNames: [String], categoricalNames: [String], targetName: String,
+    public init(task: PredictionTask, numericNames: [String], categoricalNames: [String], targetName: String,
                 levels: [[String]], classNames: [String], numeric: [[Double]], categorical: [[Int]], y: [Double]) {
         self.task = task
         self.numericNames = numericNames
