@@ -3,12 +3,55 @@ import COpenBLAS
 // Matrix products through OpenBLAS's sgemm, and the Cholesky factor and triangular solves that the GP prior needs.
 
 /// One row-major sgemm: C = α·op(A)·op(B) + β·C, with op(A) of shape m×k and op(B) of shape k×n.
-@inline(__always)
+///
+/// OpenBLAS itself always runs on one thread: with some of its kernel families (e.g. Haswell with a small
+/// `OPENBLAS_L2_SIZE`) its threaded GEMM sums in a different order for each thread count. Large products are cut
+/// instead into blocks along the longer of m and n, chosen from the shape alone, and the blocks are shared among
+/// our threads; each output element is then computed by the same call whatever the thread count.
 func sgemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
            m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, beta: Float = 0) {
-    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), 1, a, Int32(transposeA ? m : k), b, Int32(transposeB ? k : n),
-                beta, c, Int32(n))
+    Threading.pinBLASToOneThread()
+    let lda = Int32(transposeA ? m : k), ldb = Int32(transposeB ? k : n), ldc = Int32(n)
+    let ta = transposeA ? CblasTrans : CblasNoTrans, tb = transposeB ? CblasTrans : CblasNoTrans
+    let splitRows = m >= n
+    let blocks = GEMMBlocks(length: splitRows ? m : n, work: m * n * k)
+    Threading.parallelBlocks(blocks.count) { i in
+        let (start, count) = blocks.range(i)
+        if splitRows {
+            cblas_sgemm(CblasRowMajor, ta, tb, Int32(count), Int32(n), Int32(k), 1,
+                        a + (transposeA ? start : start * k), lda, b, ldb, beta, c + start * n, ldc)
+        } else {
+            cblas_sgemm(CblasRowMajor, ta, tb, Int32(m), Int32(count), Int32(k), 1,
+                        a, lda, b + (transposeB ? start * k : start), ldb, beta, c + start, ldc)
+        }
+    }
+}
+
+/// How a GEMM is cut along one dimension: a function of the shape only, never of the thread count.
+struct GEMMBlocks {
+    let length: Int
+    let count: Int
+    let size: Int
+
+    /// Below this many multiply-adds one call is cheaper than sharing the work.
+    static let minimumWork = 1 << 20
+    /// The largest number of blocks, and the smallest block (a multiple of the kernels' register tiles).
+    static let maximumCount = 8
+    static let minimumSize = 128
+
+    init(length: Int, work: Int) {
+        self.length = length
+        let wanted = work < Self.minimumWork ? 1 : min(Self.maximumCount, max(1, length / Self.minimumSize))
+        let size = ((length + wanted - 1) / wanted + 15) / 16 * 16
+        self.size = max(size, 1)
+        count = max(1, (length + self.size - 1) / self.size)
+    }
+
+    /// The first index and length of block `i`.
+    func range(_ i: Int) -> (start: Int, count: Int) {
+        let start = i * size
+        return (start, min(size, length - start))
+    }
 }
 
 extension Tensor {

@@ -1,23 +1,44 @@
 import COpenBLAS
 import Dispatch
+import Foundation
 import Synchronization
 
-/// How many threads the core uses: OpenBLAS's own pool and the splits of our elementwise kernels.
-/// Results never depend on it: our kernels split elementwise work only, and reductions run in a fixed order.
+/// How many threads the core uses: the blocks of a large GEMM and the splits of our elementwise kernels.
+/// Results never depend on it: GEMM blocks and elementwise splits are cut by shape, reductions run in a fixed
+/// order, and OpenBLAS itself runs on one thread.
 public enum Threading {
-    /// 0 until `setThreadCount` is called; until then we follow OpenBLAS's own default (all cores).
+    /// 0 until `setThreadCount` is called; until then every core.
     private static let ownThreads = Atomic<Int>(0)
 
-    /// Sets OpenBLAS's thread count and the number of chunks our elementwise kernels split into.
+    /// Sets how many threads share GEMM blocks and elementwise work.
     public static func setThreadCount(_ n: Int) {
         check(n >= 1, "Threading.setThreadCount: thread count must be at least 1, got \(n)")
-        openblas_set_num_threads(Int32(n))
         ownThreads.store(n, ordering: .relaxed)
     }
 
     public static var threadCount: Int {
         let n = ownThreads.load(ordering: .relaxed)
-        return n > 0 ? n : blasThreadCount
+        return n > 0 ? n : ProcessInfo.processInfo.activeProcessorCount
+    }
+
+    /// OpenBLAS's own threading sums in an order that depends on its thread count; ours does not.
+    private static let oneBLASThread: Void = openblas_set_num_threads(1)
+
+    static func pinBLASToOneThread() { _ = oneBLASThread }
+
+    /// Runs `body(i)` for `i` in `0..<count` on at most `threadCount` threads; each `i` runs exactly once.
+    static func parallelBlocks(_ count: Int, _ body: (Int) -> Void) {
+        let workers = min(threadCount, count)
+        if workers <= 1 {
+            for i in 0..<count { body(i) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            let box = UncheckedBox(body)
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                for i in stride(from: w, to: count, by: workers) { box.value(i) }
+            }
+        }
     }
 
     /// OpenBLAS's kernel family chosen for this CPU (e.g. "Cooperlake"), for provenance.
