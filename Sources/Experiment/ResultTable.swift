@@ -115,11 +115,18 @@ extension ResultTable {
         }
     }
 
-    /// Pipes would end the cell and newlines the row; both are kept as text.
+    /// Text is shown as written: Markdown's emphasis and code marks are escaped (the report applies inline
+    /// Markdown to run tables, for the bold best values), a pipe would end the cell and a newline the row.
     private func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|")
-            .replacingOccurrences(of: "\r\n", with: "<br>")
-            .replacingOccurrences(of: "\n", with: "<br>")
+        var out = ""
+        for character in text {
+            switch character {
+            case "\\", "*", "_", "`", "|": out += "\\\(character)"
+            case "\r\n", "\n": out += "<br>"
+            default: out.append(character)
+            }
+        }
+        return out
     }
 }
 

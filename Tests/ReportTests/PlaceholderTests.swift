@@ -1,3 +1,5 @@
+import Artifacts
+import Experiment
 import Foundation
 import Testing
 @testable import Report
@@ -70,6 +72,16 @@ import Testing
         #expect(html.contains("<td>$x$ @fig:x</td>"))
         #expect(html.contains("<em>n/a</em>"))
         #expect(!html.contains("**"))
+    }
+
+    @Test func aTableWrittenByExperimentShowsItsBestValuesBoldAndItsTextAsWritten() throws {
+        let table = ResultTable(id: "t", caption: "c", columns: [.init("model"), .init("F1", ranking: .higherIsBetter)],
+                                rows: [["a*b_c `x` \\ |", .value(Summary(mean: 0.719, std: 0.022))],
+                                       ["TVAE", .value(Summary(mean: 0.5))]])
+        var assets = MemoryAssets(ran: ["3-tabddpm"])
+        assets.tables["3-tabddpm/t"] = TableAsset(markdown: try table.markdown())
+        let html = try render("# T\n\n[[tbl:t]]", chapter: "3-tabddpm", assets: assets)
+        #expect(html.contains("<td>a*b_c `x` \\ |</td><td><strong>0.719 ± 0.022</strong></td>"))
     }
 
     @Test func onlyWebMailAndInDocumentLinksAreLinks() throws {
