@@ -1,12 +1,6 @@
 import Artifacts
 import Foundation
 
-/// A short human reason for a Foundation or POSIX error (the localized description, without the domain noise).
-func reason(_ error: any Error) -> String {
-    if let error = error as? KitError { return error.description }
-    return (error as NSError).localizedDescription
-}
-
 /// A configuration after every default and override has been applied: the value recorded in the manifest, its
 /// canonical JSON and that JSON's SHA-256 (`configHash`). Two runs with the same hash ran the same settings.
 public struct ResolvedConfig: Equatable, Sendable {
