@@ -36,19 +36,20 @@ let package = Package(
         .target(name: "Tensor", dependencies: [
             "COpenBLAS", "CKernels", .product(name: "Numerics", package: "swift-numerics"),
         ]),
-        .target(name: "NN", dependencies: ["Tensor", "CKernels"]),
+        .target(name: "NN", dependencies: ["Artifacts", "Tensor", "CKernels"]),
 
-        // Figures and the report: no tensors here. Artifacts is what they share: atomic files and JSON values.
-        .target(name: "Artifacts"),
+        // Figures and the report: no tensors here. Artifacts is what they share: the files a run writes and the
+        // report reads (results, manifest, tables), atomic writes, JSON values, CSV text and SHA-256.
+        .target(name: "Artifacts", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Figures", dependencies: ["Artifacts", "CCairo", "CPNG"]),
-        .target(name: "Experiment", dependencies: ["Artifacts", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Experiment", dependencies: ["Artifacts"]),
         .target(name: "Report", dependencies: ["Artifacts"]),
         .executableTarget(name: "ReportTool", dependencies: [
             "Report", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Data sets, metrics, and one library per method family.
-        .target(name: "Datasets", dependencies: ["Artifacts", "Tensor", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Datasets", dependencies: ["Artifacts", "Tensor"]),
         .target(name: "Evaluation", dependencies: ["NN", "Tensor", "Datasets"]),
         .target(name: "GAN", dependencies: ["NN", "Tensor"]),
         .target(name: "TimeGAN", dependencies: ["NN", "Tensor", "Datasets"]),
@@ -78,7 +79,8 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "NN", "Tensor"]),
         .testTarget(name: "GANTests", dependencies: ["GAN", "NN", "Tensor"]),
         .testTarget(name: "TimeGANTests", dependencies: ["TimeGAN", "Evaluation", "NN", "Tensor"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Artifacts"]),
+        // Experiment only to write run artifacts the way chapter programs do, for the report to read back.
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Artifacts", "Experiment"]),
         .testTarget(name: "TabularDiffusionTests", dependencies: ["TabularDiffusion", "Datasets", "NN", "Tensor"]),
         .testTarget(name: "TabularBaselinesTests", dependencies: ["TabularBaselines", "Datasets", "NN", "Tensor"]),
         // Runs the chapter3 executable (built alongside) as a practitioner would.

@@ -8,6 +8,9 @@ public enum ArtifactError: Error, Equatable, Sendable, CustomStringConvertible {
     case fileSystem(path: String, operation: String, reason: String)
     /// A value could not be turned into JSON.
     case encoding(what: String, reason: String)
+    /// A file was read but does not follow the contract of `docs/artifacts.md` (not JSON, a field missing or of
+    /// the wrong type); `reason` names the field.
+    case invalid(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -15,6 +18,8 @@ public enum ArtifactError: Error, Equatable, Sendable, CustomStringConvertible {
             "cannot \(operation) \(path): \(reason)"
         case let .encoding(what, reason):
             "cannot encode \(what) as JSON: \(reason)"
+        case let .invalid(path, reason):
+            "\(path) does not follow docs/artifacts.md: \(reason)"
         }
     }
 }
@@ -38,4 +43,9 @@ public func describe(_ error: any Error) -> String {
 private func located(_ codingPath: [any CodingKey], _ message: String) -> String {
     let path = codingPath.map(\.stringValue).joined(separator: ".")
     return path.isEmpty ? message : "\(path): \(message)"
+}
+
+/// A short human reason for a Foundation or POSIX error (the localized description, without the domain noise).
+func reason(_ error: any Error) -> String {
+    (error as NSError).localizedDescription
 }

@@ -170,6 +170,16 @@ extension JSONValue {
     }
 }
 
+extension JSONValue {
+    /// `text` as a JSON string literal, quoted and minimally escaped: the one spelling of strings in every JSON
+    /// this kit writes by hand (safetensors headers) or through `canonicalText`.
+    public static func quoted(_ text: String) -> String {
+        var out = ""
+        appendQuoted(text, to: &out)
+        return out
+    }
+}
+
 private func utf8Precedes(_ lhs: String, _ rhs: String) -> Bool {
     lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
 }

@@ -1,3 +1,4 @@
+import Artifacts
 import Foundation
 
 /// A CSV file as text cells: a header row and records of exactly as many cells.
@@ -17,10 +18,8 @@ public struct CSVTable: Equatable, Sendable {
     }
 }
 
-/// A strict RFC 4180 reader: comma-separated, fields optionally in double quotes (a quote inside written as
-/// two), LF or CRLF line ends, a final line end optional. The first record is the header. Anything else — a
-/// record with the wrong number of cells, a quote inside an unquoted field, text after a closing quote, an
-/// unterminated quote, an empty or repeated header name, a blank line — is an error naming file, line and column.
+/// Reads CSV files with the strict reader of `CSVDocument` (RFC 4180, a byte-order mark dropped), reporting each
+/// refusal as a `DataError` that names the file, line and column.
 public enum CSVReader {
     public static func read(_ url: URL) throws -> CSVTable {
         let data: Data
@@ -35,104 +34,14 @@ public enum CSVReader {
     }
 
     public static func parse(_ data: Data, file: String) throws -> CSVTable {
-        guard String(data: data, encoding: .utf8) != nil else {
+        do {
+            let document = try CSVDocument.parse(data)
+            return CSVTable(file: file, header: document.header, rows: document.rows, lines: document.lines)
+        } catch .notUTF8 {
             throw DataError.unreadable(file: file, reason: "not UTF-8 text")
+        } catch let .malformed(line, column, columnName, reason) {
+            throw DataError.csv(file: file, line: line, column: column, columnName: columnName, reason: reason)
         }
-        let bytes = [UInt8](data)
-        var records: [[String]] = []
-        var starts: [Int] = []
-        var record: [String] = []
-        var field: [UInt8] = []
-        var line = 1, recordLine = 1
-        var i = 0
-        var quoted = false        // inside a quoted field
-        var wasQuoted = false     // the current field was quoted and is closed
-        var wasQuotedEmpty = false // the record is one quoted empty field (not a blank line)
-        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
-
-        func fail(_ reason: String) -> DataError {
-            let header = records.first
-            let column = record.count + 1
-            let name = header.flatMap { column <= $0.count ? $0[column - 1] : nil }
-            return .csv(file: file, line: line, column: column, columnName: name, reason: reason)
-        }
-        func endField() {
-            record.append(String(decoding: field, as: UTF8.self))
-            field.removeAll(keepingCapacity: true)
-            wasQuoted = false
-        }
-        func endRecord() throws {
-            if record.count == 1, record[0].isEmpty, !wasQuotedEmpty {
-                throw DataError.csv(file: file, line: recordLine, column: nil, columnName: nil,
-                                    reason: "blank line (every record needs its cells)")
-            }
-            records.append(record)
-            starts.append(recordLine)
-            record.removeAll(keepingCapacity: true)
-        }
-        while i < bytes.count {
-            let b = bytes[i]
-            if quoted {
-                if b == quote {
-                    if i + 1 < bytes.count, bytes[i + 1] == quote { field.append(quote); i += 2; continue }
-                    quoted = false
-                    wasQuoted = true
-                } else {
-                    if b == lf { line += 1 }
-                    field.append(b)
-                }
-                i += 1
-                continue
-            }
-            switch b {
-            case quote:
-                guard field.isEmpty, !wasQuoted else { throw fail("a double quote inside an unquoted field") }
-                quoted = true
-            case comma:
-                endField()
-            case cr:
-                guard i + 1 < bytes.count, bytes[i + 1] == lf else { throw fail("a carriage return not followed by a line feed") }
-            case lf:
-                wasQuotedEmpty = wasQuoted && field.isEmpty && record.isEmpty
-                endField()
-                try endRecord()
-                line += 1
-                recordLine = line
-            default:
-                if wasQuoted { throw fail("text after a closing double quote") }
-                field.append(b)
-            }
-            i += 1
-        }
-        if quoted {
-            throw DataError.csv(file: file, line: recordLine, column: record.count + 1,
-                                columnName: records.first.flatMap { record.count < $0.count ? $0[record.count] : nil },
-                                reason: "a quoted field is not closed before the end of the file")
-        }
-        if !field.isEmpty || wasQuoted || !record.isEmpty {
-            wasQuotedEmpty = wasQuoted && field.isEmpty && record.isEmpty
-            endField()
-            try endRecord()
-        }
-        guard let header = records.first else {
-            throw DataError.csv(file: file, line: 1, column: nil, columnName: nil, reason: "empty file: no header row")
-        }
-        var seen: Set<String> = []
-        for (index, name) in header.enumerated() {
-            guard !name.isEmpty else {
-                throw DataError.csv(file: file, line: 1, column: index + 1, columnName: nil, reason: "empty column name")
-            }
-            guard seen.insert(name).inserted else {
-                throw DataError.csv(file: file, line: 1, column: index + 1, columnName: name,
-                                    reason: "column name \(name) appears twice")
-            }
-        }
-        for (row, start) in zip(records.dropFirst(), starts.dropFirst()) where row.count != header.count {
-            throw DataError.csv(file: file, line: start, column: min(row.count, header.count) + 1,
-                                columnName: row.count < header.count ? header[row.count] : nil,
-                                reason: "ragged row: \(row.count) cells, the header has \(header.count)")
-        }
-        return CSVTable(file: file, header: header, rows: Array(records.dropFirst()), lines: Array(starts.dropFirst()))
     }
 }
 

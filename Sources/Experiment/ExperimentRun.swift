@@ -114,7 +114,7 @@ public final class ExperimentRun: @unchecked Sendable {
     ///   inside it, else the full path.
     @discardableResult
     public func recordInput(_ url: URL, as path: String? = nil) throws -> String {
-        let digest = try SHA256Hex.digest(ofFile: url)
+        let digest = try asKitError { try SHA256Hex.digest(ofFile: url) }
         let name = path ?? relativePath(of: url)
         lock.withLock {
             inputs.removeAll { $0.path == name }
@@ -171,9 +171,9 @@ public final class ExperimentRun: @unchecked Sendable {
     @discardableResult
     public func finish() throws -> Manifest {
         let results = lock.withLock { self.results }
-        try results.write(to: runDirectory.appendingPathComponent("results.json"))
+        try asKitError { try results.write(to: runDirectory.appendingPathComponent("results.json")) }
         let manifest = manifest()
-        try manifest.write(to: runDirectory.appendingPathComponent("manifest.json"))
+        try asKitError { try manifest.write(to: runDirectory.appendingPathComponent("manifest.json")) }
         log("✓ \(chapter) done in \(clockText(manifest.wallSeconds)); wrote \(relativePath(of: runDirectory))\n")
         return manifest
     }

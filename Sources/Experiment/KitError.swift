@@ -43,6 +43,7 @@ extension KitError {
         switch error {
         case let .fileSystem(path, operation, reason): self = .fileSystem(path: path, operation: operation, reason: reason)
         case let .encoding(what, reason): self = .encoding(what: what, reason: reason)
+        case let .invalid(path, reason): self = .fileSystem(path: path, operation: "decode", reason: reason)
         }
     }
 }

@@ -1,19 +1,17 @@
-/// A measured value as the paper reports it: the mean over `n` runs and their sample standard deviation.
-/// `std` and `n` are optional because a paper often prints a bare number.
-public struct Summary: Codable, Equatable, Sendable {
-    public var mean: Double
-    public var std: Double?
-    public var n: Int?
-
-    public init(mean: Double, std: Double? = nil, n: Int? = nil) {
-        self.mean = mean
-        self.std = std
-        self.n = n
-    }
-
+extension Summary {
     /// Summarizes raw per-seed values with `Statistics.mean` and `Statistics.sampleStandardDeviation`.
     public init(of values: [Double]) {
         self.init(mean: Statistics.mean(values), std: Statistics.sampleStandardDeviation(values), n: values.count)
+    }
+}
+
+extension ReproducedNumber {
+    /// Builds the entry from raw per-run values (mean and sample std over them).
+    public init(paperTable: String, key: [String: String], metric: String, values: [Double], nCovers: String,
+                tolerance: Tolerance, dataNote: String? = nil, deviation: String? = nil) {
+        self.init(paperTable: paperTable, key: key, metric: metric, mean: Statistics.mean(values),
+                  std: Statistics.sampleStandardDeviation(values), n: values.count, nCovers: nCovers,
+                  tolerance: tolerance, dataNote: dataNote, deviation: deviation)
     }
 }
 

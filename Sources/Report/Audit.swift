@@ -58,29 +58,33 @@ public struct PaperNumber: Sendable {
 
 /// The paper's tables, read from `paper/table*.csv`.
 public enum PaperTables {
-    /// Which chapter reproduces which paper table.
-    public static let chapterOfTable: [String: String] = [
-        "table1": "1-gpvae", "table2": "1-gpvae", "table3": "2-segmentation", "table4": "3-tabddpm",
-        "table5": "3-tabddpm",
-    ]
-
-    public static func chapter(ofTable table: String) -> String {
-        let prefix = String(table.prefix { $0 != "_" })
-        return chapterOfTable[prefix] ?? "unknown"
+    /// The dissertation's table number of a paper CSV (`table4_ml_efficiency_catboost` → 4).
+    public static func number(ofTable table: String) -> Int? {
+        guard table.hasPrefix("table") else { return nil }
+        return Int(table.dropFirst(5).prefix { $0.isNumber })
     }
 
     /// Every number in one CSV. Wide tables (`x_mean`, `x_std` columns) give metric `x`; long tables
     /// (`metric`, `mean`, `std` columns) take the metric from the `metric` column. Blank cells are skipped.
-    public static func numbers(csv: String, table: String) -> [PaperNumber] {
-        let rows = parseCSV(csv)
-        guard let header = rows.first else { return [] }
+    /// - Parameter file: the CSV's path for errors (`paper/<table>.csv`).
+    public static func numbers(csv: String, table: String, file: String) throws -> [PaperNumber] {
+        let document: CSVDocument
+        do {
+            document = try CSVDocument.parse(csv)
+        } catch let .malformed(line, column, columnName, reason) {
+            let place = column.map { "column \($0)" + (columnName.map { " (\($0))" } ?? "") + ": " } ?? ""
+            throw ReportError(file: file, line: line, message: place + reason)
+        } catch {
+            throw ReportError(file: file, line: 0, message: error.description)
+        }
+        let header = document.header
         var out: [PaperNumber] = []
         let long = header.contains("mean")
         let valueColumns = Set(header.filter {
             $0 == "mean" || $0 == "std" || $0 == "metric" || $0.hasSuffix("_mean") || $0.hasSuffix("_std")
         })
         let keyColumns = header.enumerated().filter { !valueColumns.contains($0.element) }
-        for row in rows.dropFirst() where row.count == header.count {
+        for row in document.rows {
             let cell = { (name: String) -> String? in
                 guard let i = header.firstIndex(of: name) else { return nil }
                 let v = row[i].trimmingCharacters(in: .whitespaces)
@@ -105,117 +109,67 @@ public enum PaperTables {
         }
         return out
     }
-
-    /// Minimal RFC 4180 CSV.
-    public static func parseCSV(_ text: String) -> [[String]] {
-        var rows: [[String]] = []
-        var row: [String] = []
-        var field = ""
-        var quoted = false
-        var chars = Array(text).makeIterator()
-        var pending: Character? = nil
-        while let c = pending ?? chars.next() {
-            pending = nil
-            if quoted {
-                if c == "\"" {
-                    if let n = chars.next() {
-                        if n == "\"" { field.append("\"") } else { quoted = false; pending = n }
-                    } else { quoted = false }
-                } else { field.append(c) }
-                continue
-            }
-            switch c {
-            case "\"": quoted = true
-            case ",": row.append(field); field = ""
-            case "\n", "\r\n":
-                row.append(field); field = ""
-                if !(row.count == 1 && row[0].isEmpty) { rows.append(row) }
-                row = []
-            case "\r": continue
-            default: field.append(c)
-            }
-        }
-        if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
-        return rows
-    }
 }
 
-/// A claim from `paper/claims.md` (`- C1.1 text`).
+/// A claim from `paper/claims.md` (`- C1.1 text`), with the chapter folder it belongs to.
 public struct Claim: Sendable {
     public var id: String
     public var text: String
     public var chapter: String
-
-    public static func parse(_ markdown: String) -> [Claim] {
-        markdown.split(separator: "\n").compactMap { line in
-            guard let m = Rx.match(#"^\s*[-*]\s+((?:C\d+|T)\.\d+)\s+(.*)$"#, String(line)) else { return nil }
-            let id = m[1]!
-            return Claim(id: id, text: m[2]!, chapter: chapter(ofClaim: id))
-        }
-    }
-
-    public static func chapter(ofClaim id: String) -> String {
-        if id.hasPrefix("T.") { return "talk" }
-        switch id.prefix(2) {
-        case "C1": return "1-gpvae"
-        case "C2": return "2-segmentation"
-        case "C3": return "3-tabddpm"
-        default: return "unknown"
-        }
-    }
 }
 
-/// `reports/runs/<chapter>/results.json`.
-public struct RunResults: Codable, Sendable {
-    public struct Tolerance: Codable, Sendable {
-        public var absolute: Double?
-        public var rule: String?
-        public init(absolute: Double?, rule: String?) { self.absolute = absolute; self.rule = rule }
-    }
-    public struct Number: Codable, Sendable {
-        public var paperTable: String
-        public var key: [String: JSONValue]
-        public var metric: String
-        public var mean: Double
-        public var std: Double?
-        public var n: Int?
-        public var nCovers: String?
-        public var tolerance: Tolerance?
-        public var dataNote: String?
-        public var deviation: String?
+/// `paper/claims.md`: the claims, and which chapter reproduces which of the paper's numbered tables. Both come from
+/// the file and the chapter folders, never from names typed into the report:
+/// - a claim `C3.2` belongs to the chapter whose folder number is 3; a letter prefix (`T.1`) to the one deck whose
+///   folder name starts with that letter;
+/// - a heading `## Chapter 3 — TabDDPM (Tables 4–5, Figures 7–8)` says that paper Tables 4 and 5
+///   (`paper/table4_*.csv`, `paper/table5_*.csv`) belong to the chapter numbered 3.
+public struct ClaimsFile: Sendable {
+    public var claims: [Claim]
+    /// Paper table number → chapter folder name.
+    public var tableChapters: [Int: String]
 
-        public init(paperTable: String, key: [String: String], metric: String, mean: Double, std: Double? = nil,
-                    n: Int? = nil, nCovers: String? = nil, tolerance: Tolerance? = nil, dataNote: String? = nil,
-                    deviation: String? = nil) {
-            self.paperTable = paperTable
-            self.key = key.mapValues { .string($0) }
-            self.metric = metric
-            self.mean = mean
-            self.std = std
-            self.n = n
-            self.nCovers = nCovers
-            self.tolerance = tolerance
-            self.dataNote = dataNote
-            self.deviation = deviation
+    public init(claims: [Claim] = [], tableChapters: [Int: String] = [:]) {
+        self.claims = claims
+        self.tableChapters = tableChapters
+    }
+
+    /// A claim whose chapter folder does not exist is an error naming the line.
+    public static func parse(_ markdown: String, file: String, chapters: ChapterIndex) throws -> ClaimsFile {
+        var result = ClaimsFile()
+        var lineNumber = 0
+        var failure: ReportError?
+        markdown.enumerateLines { line, stop in
+            lineNumber += 1
+            if let heading = Rx.match(#"^#{1,6}\s+Chapter\s+(\d+)\b(.*)$"#, line),
+               let number = Int(heading[1]!), let folder = chapters.chapter(numbered: number) {
+                for table in tableNumbers(in: heading[2]!) { result.tableChapters[table] = folder.name }
+            }
+            guard let m = Rx.match(#"^\s*[-*]\s+((?:C\d+|[A-Z])\.\d+)\s+(.*)$"#, line) else { return }
+            let id = m[1]!
+            guard let folder = chapters.folder(ofClaim: id) else {
+                failure = ReportError(file: file, line: lineNumber, message:
+                    "claim \(id) belongs to no chapter folder (C<n>.x needs chapters/<n>-name/chapter.md; a letter "
+                    + "prefix needs exactly one deck chapters/<name>/slides.md whose name starts with it)")
+                stop = true
+                return
+            }
+            result.claims.append(Claim(id: id, text: m[2]!, chapter: folder.name))
         }
-        public var keyStrings: [String: String] { key.mapValues(\.compact) }
-    }
-    public struct ClaimVerdict: Codable, Sendable {
-        public var id: String
-        public var verdict: String
-        public var evidence: String?
-    }
-    public struct NotAttempted: Codable, Sendable {
-        public var paperTable: String
-        public var key: [String: JSONValue]?
-        public var metric: String?
-        public var reason: String
+        if let failure { throw failure }
+        return result
     }
 
-    public var chapter: String?
-    public var numbers: [Number]?
-    public var claims: [ClaimVerdict]?
-    public var notAttempted: [NotAttempted]?
+    /// `Table 1, Table 2` → [1, 2]; `Tables 4–5` → [4, 5].
+    static func tableNumbers(in text: String) -> [Int] {
+        let regex = Rx.re(#"Tables?\s+(\d+)(?:\s*[–-]\s*(\d+))?"#)
+        let ns = text as NSString
+        return regex.matches(in: text, range: NSRange(location: 0, length: ns.length)).flatMap { m -> [Int] in
+            let first = Int(ns.substring(with: m.range(at: 1)))!
+            let last = m.range(at: 2).location == NSNotFound ? first : Int(ns.substring(with: m.range(at: 2)))!
+            return first <= last ? Array(first ... last) : [first]
+        }
+    }
 }
 
 /// One row of the audit: a paper number beside ours.
@@ -265,71 +219,80 @@ public struct Audit: Codable, Sendable {
     /// Δ = ours − paper; reproduced if |Δ| ≤ 2·max(paperStd, std); else within tolerance if |Δ| ≤ tolerance;
     /// else not reproduced; a `dataNote` makes it different data/metric; no entry → not attempted (with the
     /// chapter's reason) or, when the chapter has not run, not reproduced yet.
-    public static func verdict(paperMean: Double, paperStd: Double?, result: RunResults.Number?,
+    public static func verdict(paperMean: Double, paperStd: Double?, result: ReproducedNumber?,
                                chapterHasRun: Bool) -> Verdict {
         guard let r = result else { return chapterHasRun ? .notAttempted : .notReproducedYet }
         if let note = r.dataNote, !note.isEmpty { return .differentData }
         let delta = abs(r.mean - paperMean)
         // 1e-9 absorbs binary rounding of decimal inputs (0.79 − 0.78 vs 0.01); it is not a tolerance.
         let eps = 1e-9
-        if delta <= 2 * max(paperStd ?? 0, r.std ?? 0) + eps { return .reproduced }
-        if let tol = r.tolerance?.absolute, delta <= tol + eps { return .withinTolerance }
+        if delta <= 2 * max(paperStd ?? 0, r.std) + eps { return .reproduced }
+        if delta <= r.tolerance.absolute + eps { return .withinTolerance }
         return .notReproduced
     }
 
-    public static func compute(paper: [PaperNumber], claims: [Claim], runs: [String: RunResults],
-                               ranChapters: Set<String>) throws -> Audit {
+    /// - Parameters:
+    ///   - runs: each run's `results.json`, by chapter folder name.
+    ///   - ranChapters: the chapters with a run directory (a chapter that ran but wrote no result for a paper
+    ///     number has "not attempted" it).
+    ///   - tableChapters: paper table number → chapter folder, from `paper/claims.md`. A table it does not list
+    ///     belongs to the run that reports on it, else to no chapter.
+    public static func compute(paper: [PaperNumber], claims: [Claim], runs: [String: Results],
+                               ranChapters: Set<String>, tableChapters: [Int: String] = [:]) throws -> Audit {
         var rows: [AuditRow] = []
         var used = Set<String>()
         let allNumbers = runs.keys.sorted().flatMap { ch in
-            (runs[ch]?.numbers ?? []).enumerated().map { (id: "\(ch)#\($0.offset)", chapter: ch, n: $0.element) }
+            runs[ch]!.numbers.enumerated().map { (id: "\(ch)#\($0.offset)", chapter: ch, n: $0.element) }
         }
-        let allNotAttempted = runs.values.flatMap { $0.notAttempted ?? [] }
+        let allNotAttempted = runs.keys.sorted().flatMap { runs[$0]!.notAttempted }
+        func chapter(ofTable table: String) -> String? {
+            if let number = PaperTables.number(ofTable: table), let chapter = tableChapters[number] { return chapter }
+            return runs.keys.sorted().first { ch in
+                runs[ch]!.numbers.contains { $0.paperTable == table } || runs[ch]!.notAttempted.contains { $0.paperTable == table }
+            }
+        }
         for p in paper {
-            let chapter = PaperTables.chapter(ofTable: p.table)
+            let chapter = chapter(ofTable: p.table)
             let hit = allNumbers.first {
-                !used.contains($0.id) && $0.n.paperTable == p.table && p.matches(key: $0.n.keyStrings, metric: $0.n.metric)
+                !used.contains($0.id) && $0.n.paperTable == p.table && p.matches(key: $0.n.key, metric: $0.n.metric)
             }
             if let hit { used.insert(hit.id) }
             let r = hit?.n
-            let ran = ranChapters.contains(chapter)
+            let ran = chapter.map(ranChapters.contains) ?? false
             let v = verdict(paperMean: p.mean, paperStd: p.std, result: r, chapterHasRun: ran)
             var reason: String? = nil
             if v == .notAttempted {
                 reason = allNotAttempted.first {
-                    $0.paperTable == p.table && ($0.metric.map { $0.lowercased() == p.metric.lowercased() } ?? true)
-                        && p.matches(key: ($0.key ?? [:]).mapValues(\.compact), metric: p.metric)
-                }?.reason ?? "no result and no reason given by the \(chapter) run"
+                    $0.paperTable == p.table && p.matches(key: $0.key, metric: p.metric)
+                }?.reason ?? "no result and no reason given by the \(chapter ?? "") run"
             } else if v == .notReproducedYet {
-                reason = "chapter \(chapter) has not been run: \(makeTarget(forChapter: chapter))"
+                reason = chapter.map { "chapter \($0) has not been run: \(makeTarget(forChapter: $0))" }
+                    ?? "no chapter reproduces \(p.table) (paper/claims.md lists it under no chapter heading)"
             }
             let d = max(p.decimals, 3)
             func f(_ x: Double) -> String { String(format: "%.\(d)f", x) }
-            var ours: String? = nil
-            if let r {
-                ours = f(r.mean) + (r.std.map { " ± " + f($0) } ?? "")
-            }
+            let ours = r.map { f($0.mean) + " ± " + f($0.std) }
             let twoSigma = 2 * max(p.std ?? 0, r?.std ?? 0)
             var tol = "reproduced if |Δ| ≤ 2·max(paper ±, ours ±)"
-            if r != nil { tol += " = \(f(twoSigma))" }
             if let t = r?.tolerance {
-                if let a = t.absolute { tol += "; within tolerance if |Δ| ≤ \(formatNumber(a))" }
-                if let rule = t.rule, !rule.isEmpty { tol += " (\(rule))" }
+                tol += " = \(f(twoSigma)); within tolerance if |Δ| ≤ \(formatNumber(t.absolute))"
+                if !t.rule.isEmpty { tol += " (\(t.rule))" }
             }
             rows.append(AuditRow(
-                paperTable: p.table, chapter: chapter, key: Dictionary(p.key, uniquingKeysWith: { a, _ in a }),
+                paperTable: p.table, chapter: chapter ?? "unknown",
+                key: Dictionary(p.key, uniquingKeysWith: { a, _ in a }),
                 label: p.keyText, metric: p.metric, paper: p.printed, paperMean: p.mean, paperStd: p.std,
                 ours: ours, oursMean: r?.mean, oursStd: r?.std, n: r?.n, nCovers: r?.nCovers,
                 delta: r.map { $0.mean - p.mean }, tolerance: tol, verdict: v, reason: reason,
                 dataNote: r?.dataNote, deviation: r?.deviation))
         }
         let unmatched = allNumbers.filter { !used.contains($0.id) }.map {
-            "\($0.chapter): \($0.n.paperTable) \($0.n.keyStrings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")) \($0.n.metric) = \(formatNumber($0.n.mean))"
+            "\($0.chapter): \($0.n.paperTable) \($0.n.key.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")) \($0.n.metric) = \(formatNumber($0.n.mean))"
         }
 
         var claimRows: [ClaimRow] = []
         for c in claims {
-            let given = runs.values.compactMap { $0.claims }.flatMap { $0 }.first { $0.id == c.id }
+            let given = runs.keys.sorted().flatMap { runs[$0]!.claims }.first { $0.id == c.id }
             var v = Verdict.notReproducedYet
             if let given {
                 guard let parsed = Verdict(rawValue: given.verdict) else {

@@ -45,10 +45,8 @@ public struct MathFontEmbed: Sendable {
     }
 }
 
-/// The dissertation's chapters, in order.
-public let dissertationChapters = ["1-gpvae", "2-segmentation", "3-tabddpm"]
-
-/// Assembles `reports/dissertation.html`, `reports/talk.html` and `reports/audit.json`.
+/// Assembles `reports/dissertation.html` (every `chapters/<n>-<name>/chapter.md`, in the order of their numbers),
+/// one `reports/<name>.html` per deck (`chapters/<name>/slides.md`), and `reports/audit.json`.
 public struct ReportBuilder {
     public var root: URL
     public var font: MathFontEmbed
@@ -74,48 +72,62 @@ public struct ReportBuilder {
         return try Bibliography.load(d, file: rel)
     }
 
+    /// The chapters and decks under `chapters/`.
+    public func chapters() throws -> ChapterIndex {
+        try ChapterIndex.discover(root: root)
+    }
+
     /// The audit over `paper/*.csv`, `paper/claims.md` and every run's `results.json`.
     public func audit() throws -> Audit {
+        try audit(chapters: chapters())
+    }
+
+    func audit(chapters: ChapterIndex) throws -> Audit {
         let paperDir = root.appendingPathComponent("paper")
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: paperDir.path)) ?? [])
             .filter { $0.hasPrefix("table") && $0.hasSuffix(".csv") }.sorted()
         var numbers: [PaperNumber] = []
         for f in files {
-            numbers += PaperTables.numbers(csv: try read("paper/\(f)"), table: String(f.dropLast(4)))
+            numbers += try PaperTables.numbers(csv: try read("paper/\(f)"), table: String(f.dropLast(4)), file: "paper/\(f)")
         }
-        let claims = (try? read("paper/claims.md")).map(Claim.parse) ?? []
-        var runs: [String: RunResults] = [:]
+        let claimsFile = "paper/claims.md"
+        let claims = FileManager.default.fileExists(atPath: root.appendingPathComponent(claimsFile).path)
+            ? try ClaimsFile.parse(try read(claimsFile), file: claimsFile, chapters: chapters) : ClaimsFile()
+        var runs: [String: Results] = [:]
         var ran = Set<String>()
-        for ch in dissertationChapters + ["talk"] where assets.hasRun(chapter: ch) {
-            ran.insert(ch)
-            if let r = try assets.results(ch) { runs[ch] = r }
+        for folder in chapters.all where assets.hasRun(chapter: folder.name) {
+            ran.insert(folder.name)
+            if let r = try assets.results(folder.name) { runs[folder.name] = r }
         }
-        return try Audit.compute(paper: numbers, claims: claims, runs: runs, ranChapters: ran)
+        return try Audit.compute(paper: numbers, claims: claims.claims, runs: runs, ranChapters: ran,
+                                 tableChapters: claims.tableChapters)
     }
 
     /// Builds everything; returns the files written.
     public func build(outputDirectory: URL) throws -> [URL] {
+        let index = try chapters()
         let bib = try bibliography()
-        let audit = try audit()
+        let audit = try audit(chapters: index)
         var parts: [NarrativePart] = []
-        var manifests: [String: JSONValue] = [:]
-        for ch in dissertationChapters {
-            let rel = "chapters/\(ch)/chapter.md"
-            parts.append(NarrativePart(chapter: ch, file: rel, markdown: try read(rel)))
-            if let m = try assets.manifest(ch) { manifests[ch] = m }
+        var manifests: [String: Manifest] = [:]
+        for folder in index.all {
+            if let m = try assets.manifest(folder.name) { manifests[folder.name] = m }
         }
-        let dissertation = try Pages.dissertation(parts: parts, manifests: manifests, assets: assets,
-                                                  bibliography: bib, audit: audit, font: font)
-        let talkRel = "chapters/talk/slides.md"
-        let talk = try Pages.talk(markdown: try read(talkRel), file: talkRel, manifest: try assets.manifest("talk"),
-                                  assets: assets, bibliography: bib, font: font)
-        try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
-        let out = [("dissertation.html", Data(dissertation.utf8)), ("talk.html", Data(talk.utf8)),
-                   ("audit.json", try audit.json())]
+        for folder in index.chapters {
+            parts.append(NarrativePart(chapter: folder.name, file: folder.narrative, markdown: try read(folder.narrative)))
+        }
+        var out = [("dissertation.html", Data(try Pages.dissertation(
+            parts: parts, manifests: manifests, assets: assets, bibliography: bib, audit: audit, font: font).utf8))]
+        for deck in index.decks {
+            let html = try Pages.deck(markdown: try read(deck.narrative), chapter: deck.name, file: deck.narrative,
+                                      manifest: manifests[deck.name], assets: assets, bibliography: bib, font: font)
+            out.append(("\(deck.name).html", Data(html.utf8)))
+        }
+        out.append(("audit.json", try audit.json()))
         var written: [URL] = []
         for (name, data) in out {
             let url = outputDirectory.appendingPathComponent(name)
-            try data.write(to: url, options: .atomic)
+            try AtomicFile.write(data, to: url)
             written.append(url)
         }
         return written
@@ -127,7 +139,7 @@ public enum Pages {
     static let title = "Deep generative models for prediction tasks in machine learning"
 
     /// The dissertation: title page, contents, one part per chapter, audit, provenance, bibliography, colophon.
-    public static func dissertation(parts: [NarrativePart], manifests: [String: JSONValue], assets: AssetProvider,
+    public static func dissertation(parts: [NarrativePart], manifests: [String: Manifest], assets: AssetProvider,
                                     bibliography: Bibliography, audit: Audit?, font: MathFontEmbed) throws -> String {
         let r = DocumentRenderer(style: .dissertation, assets: assets, bibliography: bibliography)
         let parsed = try r.prepare(parts)
@@ -155,7 +167,7 @@ public enum Pages {
         toc += "<li class=\"toc-l1\"><a href=\"#bibliography\"><span class=\"tocno\">C</span>Bibliography</a></li>"
         toc += "<li class=\"toc-l1\"><a href=\"#colophon\"><span class=\"tocno\">D</span>Colophon</a></li></ol></nav>"
 
-        let kit = manifests.values.compactMap { $0["kitVersion"]?.string }.first
+        let kit = manifests.keys.sorted().first.map { manifests[$0]!.kitVersion }
         var titlePage = "<header class=\"title-page\"><p class=\"kicker\">A literate reproduction</p>"
             + "<h1 class=\"title\">\(title)</h1>"
             + "<p class=\"subtitle\">Reproducing the experiments of D. A. Baranchuk's PhD dissertation "
@@ -223,11 +235,12 @@ public enum Pages {
         return slides.filter { !$0.0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
     }
 
-    /// The talk: one 16:9 `<section>` per slide, each with a provenance footer when the talk has run.
-    public static func talk(markdown: String, file: String, manifest: JSONValue?, assets: AssetProvider,
-                            bibliography: Bibliography, font: MathFontEmbed) throws -> String {
+    /// A deck: one 16:9 `<section>` per slide, each with a provenance footer when the deck's chapter has run. The
+    /// page title is the first heading of the slides.
+    public static func deck(markdown: String, chapter: String, file: String, manifest: Manifest?,
+                            assets: AssetProvider, bibliography: Bibliography, font: MathFontEmbed) throws -> String {
         let slides = splitSlides(markdown)
-        let parts = slides.map { NarrativePart(chapter: "talk", file: file, markdown: $0.text, firstLine: $0.firstLine) }
+        let parts = slides.map { NarrativePart(chapter: chapter, file: file, markdown: $0.text, firstLine: $0.firstLine) }
         let r = DocumentRenderer(style: .slides, assets: assets, bibliography: bibliography)
         let parsed = try r.prepare(parts)
         var rendered: [String] = []
@@ -238,24 +251,24 @@ public enum Pages {
         }
         let footerLeft: String
         if let m = manifest {
-            var bits: [String] = []
-            if let s = m["seeds"] { bits.append("seed " + HTML.text(seedsText(s))) }
-            if let h = m["configHash"]?.string { bits.append("config " + HTML.text(String(h.prefix(12)))) }
-            if let k = m["kitVersion"]?.string { bits.append("kit " + HTML.text(k)) }
-            if let c = m["git"]?["commit"]?.string {
-                bits.append("commit " + HTML.text(String(c.prefix(7))) + (m["git"]?["dirty"]?.bool == true ? "+dirty" : ""))
-            }
-            footerLeft = bits.joined(separator: " · ")
+            footerLeft = ["seed " + HTML.text(seedsText(m.seeds)), "config " + HTML.text(String(m.configHash.prefix(12))),
+                          "kit " + HTML.text(m.kitVersion),
+                          "commit " + HTML.text(String(m.git.commit.prefix(7))) + (m.git.dirty == true ? "+dirty" : "")]
+                .joined(separator: " · ")
         } else {
-            footerLeft = "talk figures " + notReproducedYetHTML(chapter: "talk")
+            footerLeft = "\(HTML.text(chapter)) figures " + notReproducedYetHTML(chapter: chapter)
         }
+        let title = parsed.first.flatMap { blocks -> String? in
+            guard case let .heading(_, text, _, _)? = blocks.first else { return nil }
+            return text
+        } ?? chapter
         var body = ""
         for (i, s) in rendered.enumerated() {
             let cls = i == 0 ? "slide title-slide" : "slide"
             body += "<section class=\"\(cls)\" id=\"slide-\(i + 1)\"><div class=\"slide-body\">\(s)</div>"
                 + "<footer><span>\(footerLeft)</span><span>\(i + 1) / \(rendered.count)</span></footer></section>\n"
         }
-        return page(title: "GANs and TimeGAN — talk", css: Style.common + Style.talk, font: font, body: body,
+        return page(title: title, css: Style.common + Style.talk, font: font, body: body,
                     bodyClass: "deck")
     }
 
@@ -286,29 +299,23 @@ public enum Pages {
             .replacingOccurrences(of: "</a>", with: "")
     }
 
-    static func statusBanner(chapter: String, ran: Bool, manifest: JSONValue?) -> String {
+    static func statusBanner(chapter: String, ran: Bool, manifest m: Manifest?) -> String {
         guard ran else {
             return "<div class=\"status not-run-banner\"><b>Not reproduced yet</b> — run <code>"
                 + "\(HTML.text(makeTarget(forChapter: chapter)))</code>. The method is described below; the "
                 + "results of this chapter are placeholders until the run exists.</div>"
         }
-        guard let m = manifest else {
+        guard let m else {
             return "<div class=\"status warning\">This chapter has a run directory but no manifest.</div>"
         }
-        var bits: [String] = []
-        if let s = m["started"]?.string { bits.append("run started " + HTML.text(s)) }
-        if let p = m["profile"]?.string { bits.append("profile " + HTML.text(p)) }
-        if let c = m["git"]?["commit"]?.string {
-            bits.append("commit <code>" + HTML.text(String(c.prefix(10))) + "</code>"
-                + (m["git"]?["dirty"]?.bool == true ? " (dirty)" : ""))
-        }
-        if let w = m["wallSeconds"]?.number { bits.append("wall time " + duration(w)) }
-        if let k = m["kitVersion"]?.string { bits.append("kit " + HTML.text(k)) }
-        let devs = m["deviations"]?.array?.compactMap(\.string) ?? []
+        let bits = ["run started " + HTML.text(m.started), "profile " + HTML.text(m.profile),
+                    "commit <code>" + HTML.text(String(m.git.commit.prefix(10))) + "</code>"
+                        + (m.git.dirty == true ? " (dirty)" : ""),
+                    "wall time " + duration(m.wallSeconds), "kit " + HTML.text(m.kitVersion)]
         var html = "<div class=\"status ran-banner\">Reproduced: \(bits.joined(separator: " · ")) — "
             + "<a href=\"#prov-\(HTML.anchor(chapter))\">provenance</a>."
-        if !devs.isEmpty {
-            html += "<br>Deviations from the paper: " + devs.map(HTML.text).joined(separator: "; ") + "."
+        if !m.deviations.isEmpty {
+            html += "<br>Deviations from the paper: " + m.deviations.map(HTML.text).joined(separator: "; ") + "."
         }
         return html + "</div>"
     }
@@ -321,57 +328,43 @@ public enum Pages {
     }
 
     /// `{"train": [0], "sample": [0,1,2,3,4]}` → "train 0; sample 0–4".
-    static func seedsText(_ v: JSONValue) -> String {
-        func ints(_ a: [JSONValue]) -> String {
-            let xs = a.compactMap(\.number).map { Int($0) }
-            guard xs.count == a.count, !xs.isEmpty else { return JSONValue.array(a).compact }
+    static func seedsText(_ seeds: [String: [UInt64]]) -> String {
+        func list(_ xs: [UInt64]) -> String {
             if xs.count > 2, zip(xs, xs.dropFirst()).allSatisfy({ $1 == $0 + 1 }) { return "\(xs.first!)–\(xs.last!)" }
             return xs.map(String.init).joined(separator: ",")
         }
-        switch v {
-        case .object(let o): return o.keys.sorted().map { k in "\(k) \(o[k]!.array.map(ints) ?? o[k]!.compact)" }
-            .joined(separator: "; ")
-        case .array(let a): return ints(a)
-        default: return v.compact
-        }
+        return seeds.keys.sorted().map { "\($0) \(list(seeds[$0]!))" }.joined(separator: "; ")
     }
 
-    static func provenanceHTML(_ m: JSONValue) -> String {
+    static func provenanceHTML(_ m: Manifest) -> String {
         var rows: [(String, String)] = []
-        func add(_ k: String, _ v: String?) { if let v, !v.isEmpty { rows.append((k, v)) } }
-        add("chapter", m["chapter"]?.string.map(HTML.text))
-        add("profile", m["profile"]?.string.map(HTML.text))
-        add("started", m["started"]?.string.map(HTML.text))
-        add("wall time", m["wallSeconds"]?.number.map(duration))
-        if let c = m["git"]?["commit"]?.string {
-            add("git commit", "<code>\(HTML.text(c))</code>" + (m["git"]?["dirty"]?.bool == true ? " <b>dirty</b>" : " clean"))
-        }
-        add("Swift", m["swift"]?.string.map(HTML.text))
-        add("OS", m["os"]?.string.map(HTML.text))
-        add("CPU", m["cpu"]?.string.map(HTML.text))
-        add("BLAS", m["blas"].map { HTML.text($0.compact) })
-        add("kit version", m["kitVersion"]?.string.map(HTML.text))
-        add("config hash", m["configHash"]?.string.map { "<code>\(HTML.text($0))</code>" })
-        add("seeds", m["seeds"].map { HTML.text(seedsText($0)) })
-        if let inputs = m["inputs"]?.array, !inputs.isEmpty {
-            add("inputs", "<ul>" + inputs.map { i in
-                "<li><code>\(HTML.text(i["path"]?.string ?? "?"))</code> sha256 <code>\(HTML.text(String((i["sha256"]?.string ?? "").prefix(16))))…</code></li>"
+        func add(_ k: String, _ v: String) { if !v.isEmpty { rows.append((k, v)) } }
+        add("chapter", HTML.text(m.chapter))
+        add("profile", HTML.text(m.profile))
+        add("started", HTML.text(m.started))
+        add("wall time", duration(m.wallSeconds))
+        add("git commit", "<code>\(HTML.text(m.git.commit))</code>"
+            + (m.git.dirty == true ? " <b>dirty</b>" : m.git.dirty == false ? " clean" : " (state unknown)"))
+        add("Swift", HTML.text(m.swift))
+        add("OS", HTML.text(m.os))
+        add("CPU", HTML.text(m.cpu))
+        add("BLAS", HTML.text("\(m.blas.core), \(m.blas.threads) threads"))
+        add("kit version", HTML.text(m.kitVersion))
+        add("config hash", "<code>\(HTML.text(m.configHash))</code>")
+        add("seeds", HTML.text(seedsText(m.seeds)))
+        if !m.inputs.isEmpty {
+            add("inputs", "<ul>" + m.inputs.map { i in
+                "<li><code>\(HTML.text(i.path))</code> sha256 <code>\(HTML.text(String(i.sha256.prefix(16))))…</code></li>"
             }.joined() + "</ul>")
         }
-        if let steps = m["steps"]?.array, !steps.isEmpty {
-            add("steps", "<ul>" + steps.map { s in
-                "<li>\(HTML.text(s["name"]?.string ?? "?")): \(s["seconds"]?.number.map(duration) ?? "?")</li>"
-            }.joined() + "</ul>")
+        if !m.steps.isEmpty {
+            add("steps", "<ul>" + m.steps.map { "<li>\(HTML.text($0.name)): \(duration($0.seconds))</li>" }.joined() + "</ul>")
         }
-        if let d = m["deviations"]?.array, !d.isEmpty {
-            add("deviations", "<ul>" + d.map { "<li>\(HTML.text($0.string ?? $0.compact))</li>" }.joined() + "</ul>")
+        if !m.deviations.isEmpty {
+            add("deviations", "<ul>" + m.deviations.map { "<li>\(HTML.text($0))</li>" }.joined() + "</ul>")
         }
-        if let c = m["config"] {
-            let e = JSONEncoder()
-            e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let text = (try? e.encode(c)).flatMap { String(data: $0, encoding: .utf8) } ?? c.compact
-            add("configuration", "<details><summary>resolved configuration</summary><pre><code>\(HTML.text(text))</code></pre></details>")
-        }
+        let config = (try? m.config.canonicalText(pretty: true)) ?? m.config.compact
+        add("configuration", "<details><summary>resolved configuration</summary><pre><code>\(HTML.text(config))</code></pre></details>")
         return "<div class=\"table-wrap\"><table class=\"provenance\"><tbody>"
             + rows.map { "<tr><th>\($0.0)</th><td>\($0.1)</td></tr>" }.joined() + "</tbody></table></div>"
     }

@@ -3,7 +3,7 @@ import Foundation
 
 /// `report diff <runA> <runB>`: what changed between two runs of a chapter (`reports/runs/<chapter>` folders),
 /// as Markdown. Numbers of `results.json` are matched by paperTable + key + metric and flagged when |Δ| exceeds
-/// the run's declared absolute tolerance (else 2·max(std)); table cells of `tables/*.json` are matched by path and
+/// the run's declared absolute tolerance; table cells of `tables/*.json` are matched by path and
 /// flagged when |Δ| exceeds `cellTolerance`.
 public enum RunDiff {
     public struct Change: Sendable {
@@ -76,6 +76,16 @@ public enum RunDiff {
         }
     }
 
+    /// A contract file of a run, nil when absent.
+    static func read<File: ArtifactFile>(_ type: File.Type, _ url: URL) throws -> File? {
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        do {
+            return try File.read(from: url)
+        } catch let error as ArtifactError {
+            throw ReportError(file: url.path, line: 0, message: reportMessage(error))
+        }
+    }
+
     static func load(_ url: URL) throws -> JSONValue? {
         guard let d = try? Data(contentsOf: url) else { return nil }
         do { return try JSONValue.load(d) } catch {
@@ -92,15 +102,15 @@ public enum RunDiff {
         var all: [Change] = []
 
         // Provenance.
-        let ma = try load(runA.appendingPathComponent("manifest.json"))
-        let mb = try load(runB.appendingPathComponent("manifest.json"))
+        let ma = try read(Manifest.self, runA.appendingPathComponent("manifest.json"))
+        let mb = try read(Manifest.self, runB.appendingPathComponent("manifest.json"))
         var prov: [(String, String, String)] = []
-        for (name, get) in [("git commit", { (m: JSONValue?) in m?["git"]?["commit"]?.compact }),
-                            ("dirty", { $0?["git"]?["dirty"]?.compact }),
-                            ("config hash", { $0?["configHash"]?.compact }), ("profile", { $0?["profile"]?.compact }),
-                            ("kit version", { $0?["kitVersion"]?.compact }), ("seeds", { $0?["seeds"]?.compact }),
-                            ("swift", { $0?["swift"]?.compact })] as [(String, (JSONValue?) -> String?)] {
-            let a = get(ma) ?? "—", b = get(mb) ?? "—"
+        for (name, get) in [("git commit", { (m: Manifest) in m.git.commit }),
+                            ("dirty", { $0.git.dirty.map(String.init) ?? "unknown" }),
+                            ("config hash", \.configHash), ("profile", \.profile), ("kit version", \.kitVersion),
+                            ("seeds", { Pages.seedsText($0.seeds) }), ("swift", \.swift)]
+            as [(String, (Manifest) -> String)] {
+            let a = ma.map(get) ?? "—", b = mb.map(get) ?? "—"
             if a != b { prov.append((name, a, b)) }
         }
         md += "## Provenance\n\n"
@@ -111,16 +121,10 @@ public enum RunDiff {
         }
 
         // results.json numbers.
-        let dec = JSONDecoder()
-        func results(_ u: URL) throws -> RunResults? {
-            guard let d = try? Data(contentsOf: u.appendingPathComponent("results.json")) else { return nil }
-            do { return try dec.decode(RunResults.self, from: d) } catch {
-                throw ReportError(file: u.appendingPathComponent("results.json").path, line: 0, message: "\(error)")
-            }
-        }
-        let ra = try results(runA), rb = try results(runB)
-        func key(_ n: RunResults.Number) -> String {
-            "\(n.paperTable) " + n.keyStrings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let ra = try read(Results.self, runA.appendingPathComponent("results.json"))
+        let rb = try read(Results.self, runB.appendingPathComponent("results.json"))
+        func key(_ n: ReproducedNumber) -> String {
+            "\(n.paperTable) " + n.key.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
                 .joined(separator: ",") + " \(n.metric)"
         }
         var numbers: [Change] = []
@@ -128,8 +132,7 @@ public enum RunDiff {
         let nb = Dictionary((rb?.numbers ?? []).map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
         for k in Set(na.keys).union(nb.keys).sorted() {
             let a = na[k], b = nb[k]
-            let tol = b?.tolerance?.absolute ?? a?.tolerance?.absolute
-                ?? 2 * max(a?.std ?? 0, b?.std ?? 0)
+            let tol = b?.tolerance.absolute ?? a?.tolerance.absolute ?? 0
             var c = Change(item: k, a: a?.mean, b: b?.mean, tolerance: tol, flagged: false)
             if let d = c.delta { c.flagged = abs(d) > tol + 1e-12 } else { c.flagged = true }
             if c.a != c.b { numbers.append(c) }

@@ -25,6 +25,8 @@ public struct TableAsset: Sendable {
 /// Where the renderer finds run artifacts. `FileAssets` reads the artifact layout; tests pass their own.
 public protocol AssetProvider {
     func hasRun(chapter: String) -> Bool
+    /// The profile of the chapter's run (`manifest.json`'s `profile`), nil when unknown.
+    func profile(chapter: String) -> String?
     func figure(chapter: String, id: String) -> FigureAsset?
     func table(chapter: String, id: String) -> TableAsset?
 }
@@ -44,12 +46,6 @@ public struct NarrativePart: Sendable {
         self.markdown = markdown
         self.firstLine = firstLine
     }
-}
-
-/// `make` target that reproduces a chapter: `1-gpvae` → `make chapter1`, `talk` → `make talk`.
-public func makeTarget(forChapter chapter: String) -> String {
-    if let n = chapter.split(separator: "-").first, Int(n) != nil { return "make chapter\(n)" }
-    return "make \(chapter)"
 }
 
 /// The placeholder shown wherever an unrun chapter's results would go.
@@ -155,12 +151,12 @@ final class DocumentRenderer: InlineContext {
                 numbers[key(part.file, line)] = n
                 try define("eq", id, Label(text: "Equation \(n)", anchor: "eq-\(id)", number: n),
                            file: part.file, line: line)
-            case let .figure(_, id, line):
+            case let .figure(_, id, _, line):
                 figureCount += 1
                 numbers[key(part.file, line)] = "\(figureCount)"
                 try define("fig", id, Label(text: "Figure \(figureCount)", anchor: "fig-\(id)",
                                             number: "\(figureCount)"), file: part.file, line: line)
-            case let .tableRef(id, _, line):
+            case let .tableRef(id, _, _, line):
                 tableCount += 1
                 numbers[key(part.file, line)] = "\(tableCount)"
                 try define("tbl", id, Label(text: "Table \(tableCount)", anchor: "tbl-\(id)",
@@ -232,10 +228,10 @@ final class DocumentRenderer: InlineContext {
                 return "<div class=\"equation\" id=\"eq-\(HTML.attr(id))\">\(mathml)<span class=\"eqno\">\(n)</span></div>"
             }
             return "<div class=\"equation\">\(mathml)</div>"
-        case let .figure(caption, id, line):
-            return try renderFigure(caption: caption, id: id, line: line, part: part)
-        case let .tableRef(id, caption, line):
-            return try renderTableRef(id: id, caption: caption, line: line, part: part)
+        case let .figure(caption, id, profiles, line):
+            return try renderFigure(caption: caption, id: id, profiles: profiles, line: line, part: part)
+        case let .tableRef(id, caption, profiles, line):
+            return try renderTableRef(id: id, caption: caption, profiles: profiles, line: line, part: part)
         case let .list(ordered, start, items, isTight, _):
             let tag = ordered ? "ol" : "ul"
             let startAttr = ordered && start != 1 ? " start=\"\(start)\"" : ""
@@ -285,7 +281,8 @@ final class DocumentRenderer: InlineContext {
         return out + "</tbody></table></div>"
     }
 
-    private func renderFigure(caption: String, id: String, line: Int, part: NarrativePart) throws -> String {
+    private func renderFigure(caption: String, id: String, profiles: [String]?, line: Int,
+                              part: NarrativePart) throws -> String {
         let num = numbers[key(part.file, line)] ?? "?"
         let asset = assets.figure(chapter: part.chapter, id: id)
         var captionHTML = try inline(caption, part: part, line: line)
@@ -294,19 +291,20 @@ final class DocumentRenderer: InlineContext {
         }
         let figcaption = "<figcaption><span class=\"label\">Figure \(num).</span> \(captionHTML)</figcaption>"
         guard let asset else {
-            if assets.hasRun(chapter: part.chapter) {
+            guard let placeholder = absent("Figure \(num)", profiles: profiles, chapter: part.chapter) else {
                 throw ReportError(file: part.file, line: line, message:
                     "figure fig:\(id) not found: no figures/\(part.chapter)/\(id).svg or .png, although chapter \(part.chapter) has run")
             }
             return "<figure id=\"fig-\(HTML.attr(id))\" class=\"missing\"><div class=\"placeholder\">"
-                + "\(notReproducedYetHTML(chapter: part.chapter))</div>\(figcaption)</figure>"
+                + "\(placeholder)</div>\(figcaption)</figure>"
         }
         let alt = HTML.attr(plainText(caption.isEmpty ? (asset.caption ?? id) : caption))
         let img = "<img src=\"data:\(asset.mime);base64,\(asset.data.base64EncodedString())\" alt=\"\(alt)\">"
         return "<figure id=\"fig-\(HTML.attr(id))\">\(img)\(figcaption)</figure>"
     }
 
-    private func renderTableRef(id: String, caption narrative: String?, line: Int, part: NarrativePart) throws -> String {
+    private func renderTableRef(id: String, caption narrative: String?, profiles: [String]?, line: Int,
+                                part: NarrativePart) throws -> String {
         let num = numbers[key(part.file, line)] ?? "?"
         let asset = assets.table(chapter: part.chapter, id: id)
         // The narrative's caption (`[[tbl:id]] caption`) wins; else the caption of the run's JSON twin.
@@ -314,21 +312,24 @@ final class DocumentRenderer: InlineContext {
         if let narrative, !narrative.isEmpty { captionText = " " + (try inline(narrative, part: part, line: line)) }
         let caption = "<div class=\"table-caption\"><span class=\"label\">Table \(num).</span>\(captionText)</div>"
         guard let asset else {
-            if assets.hasRun(chapter: part.chapter) {
+            guard let placeholder = absent("Table \(num)", profiles: profiles, chapter: part.chapter) else {
                 throw ReportError(file: part.file, line: line, message:
                     "table tbl:\(id) not found: no reports/runs/\(part.chapter)/tables/\(id).md, although chapter \(part.chapter) has run")
             }
             return "<div class=\"numbered-table missing\" id=\"tbl-\(HTML.attr(id))\">\(caption)"
-                + "<div class=\"placeholder\">\(notReproducedYetHTML(chapter: part.chapter))</div></div>"
+                + "<div class=\"placeholder\">\(placeholder)</div></div>"
         }
-        // Run tables are data, not narrative: cells are shown as plain (escaped) text.
-        let blocks = try MarkdownParser.parse(asset.markdown,
-                                              file: "reports/runs/\(part.chapter)/tables/\(id).md")
+        // Run tables are data, not narrative: cells get emphasis and code (the best value of a column is bold) but
+        // no math, links, citations or cross-references.
+        let tableFile = "reports/runs/\(part.chapter)/tables/\(id).md"
+        let blocks = try MarkdownParser.parse(asset.markdown, file: tableFile)
         var body = ""
         for b in blocks {
             switch b {
-            case let .table(header, align, rows, _):
-                body += try renderTable(header: header, align: align, rows: rows) { HTML.text($0) }
+            case let .table(header, align, rows, tableLine):
+                body += try renderTable(header: header, align: align, rows: rows) { cell in
+                    try InlineRenderer(file: tableFile, firstLine: tableLine, context: self, dataOnly: true).render(cell)
+                }
             case let .paragraph(text, _):
                 body += "<p class=\"table-note\">\(HTML.text(text))</p>"
             case let .heading(_, text, _, _):
@@ -338,6 +339,26 @@ final class DocumentRenderer: InlineContext {
             }
         }
         return "<div class=\"numbered-table\" id=\"tbl-\(HTML.attr(id))\">\(caption)\(body)</div>"
+    }
+
+    /// The HTML shown in place of a figure or table the chapter's run did not produce, or nil when its absence is an
+    /// error: a chapter that has not run shows "not reproduced yet"; a run whose profile the narrative does not
+    /// list for this artifact (`{profiles=default,paper}`) shows which profiles produce it and how to run one.
+    private func absent(_ label: String, profiles: [String]?, chapter: String) -> String? {
+        guard assets.hasRun(chapter: chapter) else { return notReproducedYetHTML(chapter: chapter) }
+        guard let profiles, let profile = assets.profile(chapter: chapter), !profiles.contains(profile) else {
+            return nil
+        }
+        let command = "\(makeTarget(forChapter: chapter)) PROFILE=\(profiles[0])"
+        return "<span class=\"not-run\">\(HTML.text(label)) — produced by the \(HTML.text(listed(profiles))) "
+            + "\(profiles.count == 1 ? "profile" : "profiles"); this build is from a \(HTML.text(profile)) run of "
+            + "<code>\(HTML.text(chapter))</code>. Run <code>\(HTML.text(command))</code> to produce it.</span>"
+    }
+
+    /// `a`, `a and b`, `a, b and c`.
+    private func listed(_ names: [String]) -> String {
+        names.count <= 2 ? names.joined(separator: " and ")
+            : names.dropLast().joined(separator: ", ") + " and " + names.last!
     }
 
     /// Rough plain-text version of inline Markdown, for `alt` attributes.

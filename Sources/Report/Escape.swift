@@ -5,6 +5,15 @@ import Foundation
 public enum HTML {
     /// Escapes text content: `&`, `<`, `>`.
     public static func text(_ s: String) -> String {
+        escape(s, quotes: false)
+    }
+
+    /// Escapes an attribute value (double-quoted): text escapes plus `"` and `'`.
+    public static func attr(_ s: String) -> String {
+        escape(s, quotes: true)
+    }
+
+    private static func escape(_ s: String, quotes: Bool) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for ch in s.unicodeScalars {
@@ -12,22 +21,8 @@ public enum HTML {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out
-    }
-
-    /// Escapes an attribute value (double-quoted): text escapes plus `"` and `'`.
-    public static func attr(_ s: String) -> String {
-        var out = ""
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
+            case "\"" where quotes: out += "&quot;"
+            case "'" where quotes: out += "&#39;"
             default: out.unicodeScalars.append(ch)
             }
         }

@@ -37,25 +37,41 @@ public struct FileAssets: AssetProvider {
         let dir = runDirectory(chapter).appendingPathComponent("tables", isDirectory: true)
         guard let d = try? Data(contentsOf: dir.appendingPathComponent("\(id).md")),
               let md = String(data: d, encoding: .utf8) else { return nil }
-        return TableAsset(markdown: md, caption: sidecarCaption(dir.appendingPathComponent("\(id).json")))
+        let caption = try? ResultTable.read(from: dir.appendingPathComponent("\(id).json")).caption
+        return TableAsset(markdown: md, caption: caption)
     }
 
-    /// `manifest.json` of a run, if any.
-    public func manifest(_ chapter: String) throws -> JSONValue? {
-        let url = runDirectory(chapter).appendingPathComponent("manifest.json")
-        guard let d = try? Data(contentsOf: url) else { return nil }
-        do { return try JSONValue.load(d) } catch {
-            throw ReportError(file: "reports/runs/\(chapter)/manifest.json", line: 0, message: "invalid JSON: \(error)")
-        }
+    public func profile(chapter: String) -> String? {
+        (try? manifest(chapter))??.profile
     }
 
-    /// `results.json` of a run, if any.
-    public func results(_ chapter: String) throws -> RunResults? {
-        let url = runDirectory(chapter).appendingPathComponent("results.json")
-        guard let d = try? Data(contentsOf: url) else { return nil }
-        do { return try JSONDecoder().decode(RunResults.self, from: d) } catch {
-            throw ReportError(file: "reports/runs/\(chapter)/results.json", line: 0,
-                              message: "does not follow docs/artifacts.md: \(error)")
+    /// `manifest.json` of a run, if there is one.
+    public func manifest(_ chapter: String) throws -> Manifest? {
+        try read(Manifest.self, "manifest.json", of: chapter)
+    }
+
+    /// `results.json` of a run, if there is one.
+    public func results(_ chapter: String) throws -> Results? {
+        try read(Results.self, "results.json", of: chapter)
+    }
+
+    /// A contract file of a run: nil when absent, an error naming the file and field when it does not decode.
+    private func read<File: ArtifactFile>(_ type: File.Type, _ name: String, of chapter: String) throws -> File? {
+        let url = runDirectory(chapter).appendingPathComponent(name)
+        guard fm.fileExists(atPath: url.path) else { return nil }
+        do {
+            return try File.read(from: url)
+        } catch let error as ArtifactError {
+            throw ReportError(file: "reports/runs/\(chapter)/\(name)", line: 0, message: reportMessage(error))
         }
+    }
+}
+
+/// The facts of an artifact error without its path (a `ReportError` names the file itself).
+func reportMessage(_ error: ArtifactError) -> String {
+    switch error {
+    case let .invalid(_, reason): "does not follow docs/artifacts.md: \(reason)"
+    case let .fileSystem(_, operation, reason): "cannot \(operation): \(reason)"
+    case let .encoding(what, reason): "cannot encode \(what): \(reason)"
     }
 }

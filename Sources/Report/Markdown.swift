@@ -24,8 +24,9 @@ indirect enum Block {
     case heading(level: Int, text: String, id: String?, line: Int)
     case paragraph(text: String, line: Int)
     case math(tex: String, id: String?, line: Int)
-    case figure(caption: String, id: String, line: Int)
-    case tableRef(id: String, caption: String?, line: Int)
+    /// `profiles` lists the run profiles that produce the figure (`{profiles=default,paper}`); nil: all of them.
+    case figure(caption: String, id: String, profiles: [String]?, line: Int)
+    case tableRef(id: String, caption: String?, profiles: [String]?, line: Int)
     case list(ordered: Bool, start: Int, items: [[Block]], tight: Bool, line: Int)
     case quote([Block], line: Int)
     case code(lang: String, text: String, line: Int)
@@ -66,8 +67,8 @@ enum Rx {
 /// `$…$` is protected by the inline renderer before emphasis or escaping look at the text.
 enum MarkdownParser {
     static let headingRx = #"^(#{1,6})[ \t]+(.*?)(?:[ \t]*\{#([A-Za-z0-9:_.-]+)\})?[ \t]*#*[ \t]*$"#
-    static let figureRx = #"^!\[(.*)\]\(fig:([A-Za-z0-9_-]+)\)[ \t]*$"#
-    static let tableRefRx = #"^\[\[tbl:([A-Za-z0-9_-]+)\]\](?:[ \t]+(.*?))?[ \t]*$"#
+    static let figureRx = #"^!\[(.*)\]\(fig:([A-Za-z0-9_-]+)\)(?:\{([^}]*)\})?[ \t]*$"#
+    static let tableRefRx = #"^\[\[tbl:([A-Za-z0-9_-]+)\]\](?:\{([^}]*)\})?(?:[ \t]+(.*?))?[ \t]*$"#
     static let bulletRx = #"^( {0,3})([-*+])([ \t]+)(.*)$"#
     static let orderedRx = #"^( {0,3})([0-9]{1,9})([.)])([ \t]+)(.*)$"#
     static let ruleRx = #"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$"#
@@ -97,6 +98,23 @@ enum MarkdownParser {
         return Rx.test(headingRx, s) || Rx.test(fenceRx, s) || t.hasPrefix("$$") || Rx.test(figureRx, t)
             || Rx.test(tableRefRx, t) || Rx.test(bulletRx, s) || Rx.test(orderedRx, s) || t.hasPrefix(">")
             || Rx.test(ruleRx, s)
+    }
+
+    /// The attribute block after a figure or table reference: `profiles=default,paper`, the profiles whose runs
+    /// produce it.
+    static func profileList(_ attribute: String, file: String, line: Int) throws -> [String] {
+        let trimmed = attribute.trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasPrefix("profiles=") else {
+            throw ReportError(file: file, line: line, message:
+                "unknown attribute {\(attribute)} (the one attribute is {profiles=name,name})")
+        }
+        let names = trimmed.dropFirst("profiles=".count).split(separator: ",", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        guard names.allSatisfy({ !$0.isEmpty && Rx.test(#"^[a-z0-9_-]+$"#, $0) }) else {
+            throw ReportError(file: file, line: line, message:
+                "{\(attribute)}: profiles are lowercase names separated by commas, e.g. {profiles=default,paper}")
+        }
+        return names
     }
 
     static func parse(_ lines: [SourceLine], file: String) throws -> [Block] {
@@ -156,12 +174,14 @@ enum MarkdownParser {
                 continue
             }
             if let m = Rx.match(figureRx, t) {
-                blocks.append(.figure(caption: m[1]!, id: m[2]!, line: l.number))
+                let profiles = try m[3].map { try profileList($0, file: file, line: l.number) }
+                blocks.append(.figure(caption: m[1]!, id: m[2]!, profiles: profiles, line: l.number))
                 i += 1
                 continue
             }
             if let m = Rx.match(tableRefRx, t) {
-                blocks.append(.tableRef(id: m[1]!, caption: m[2], line: l.number))
+                let profiles = try m[2].map { try profileList($0, file: file, line: l.number) }
+                blocks.append(.tableRef(id: m[1]!, caption: m[3], profiles: profiles, line: l.number))
                 i += 1
                 continue
             }
@@ -317,6 +337,9 @@ struct InlineRenderer {
     let file: String
     let firstLine: Int
     unowned let context: InlineContext
+    /// For run tables, which are data: only escapes, code spans and strong/emphasis are recognised, so a `$` or
+    /// `@` in a value stays as written.
+    var dataOnly = false
 
     func render(_ text: String) throws -> String {
         try render(Array(text), 0, text.count, lineBase: firstLine)
@@ -389,7 +412,7 @@ struct InlineRenderer {
                 continue
             }
             // Inline math.
-            if ch == "$" {
+            if ch == "$", !dataOnly {
                 if let j = (i + 1..<end).first(where: { c[$0] == "$" && c[$0 - 1] != "\\" }), j > i + 1 {
                     flush()
                     let tex = String(c[(i + 1)..<j])
@@ -406,7 +429,7 @@ struct InlineRenderer {
                 continue
             }
             // Citation [@a; @b].
-            if ch == "[", i + 1 < end, c[i + 1] == "@", let j = (i + 2..<end).first(where: { c[$0] == "]" }) {
+            if ch == "[", !dataOnly, i + 1 < end, c[i + 1] == "@", let j = (i + 2..<end).first(where: { c[$0] == "]" }) {
                 let inner = String(c[(i + 1)..<j])
                 let keys = inner.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
                 if keys.allSatisfy({ $0.hasPrefix("@") && $0.count > 1 }) {
@@ -420,11 +443,9 @@ struct InlineRenderer {
                 }
             }
             // Link [text](url).
-            if ch == "[", let close = findBracket(c, i, end), close + 1 < end, c[close + 1] == "(",
+            if ch == "[", !dataOnly, let close = findBracket(c, i, end), close + 1 < end, c[close + 1] == "(",
                let paren = (close + 2..<end).first(where: { c[$0] == ")" }) {
-                let url = String(c[(close + 2)..<paren]).trimmingCharacters(in: .whitespaces)
-                let lower = url.lowercased()
-                if !lower.hasPrefix("javascript:") && !lower.hasPrefix("data:") && !lower.hasPrefix("vbscript:") {
+                if let url = Self.safeLink(String(c[(close + 2)..<paren])) {
                     flush()
                     let inner = try render(c, i + 1, close, lineBase: lineBase)
                     out += "<a href=\"\(HTML.attr(url))\">\(inner)</a>"
@@ -433,7 +454,7 @@ struct InlineRenderer {
                 }
             }
             // Cross-reference @fig:id.
-            if ch == "@", i == 0 || !(c[i - 1].isLetter || c[i - 1].isNumber),
+            if ch == "@", !dataOnly, i == 0 || !(c[i - 1].isLetter || c[i - 1].isNumber),
                let m = crossRefAt(c, i, end) {
                 flush()
                 guard let html = context.crossReference(kind: m.kind, id: m.id) else {
@@ -471,6 +492,19 @@ struct InlineRenderer {
         }
         flush()
         return out
+    }
+
+    /// The link target if it is one a reader can safely follow: `http(s)://`, `mailto:` or an in-document `#…`.
+    /// Whitespace and control characters are removed first, as browsers do, so `java\tscript:` cannot pass as
+    /// something else. Anything else (other schemes, relative paths, which no narrative uses) is shown as text.
+    static func safeLink(_ raw: String) -> String? {
+        let url = String(String.UnicodeScalarView(raw.unicodeScalars.filter {
+            !($0.properties.isWhitespace || $0.properties.generalCategory == .control
+              || $0.properties.generalCategory == .format)
+        }))
+        let lower = url.lowercased()
+        let allowed = ["http://", "https://", "mailto:", "#"].contains { lower.hasPrefix($0) }
+        return allowed && url.count > 1 ? url : nil
     }
 
     private func findBracket(_ c: [Character], _ open: Int, _ end: Int) -> Int? {

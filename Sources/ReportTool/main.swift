@@ -20,7 +20,7 @@ func fail(_ error: Error) -> Never {
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write reports/dissertation.html, reports/talk.html and reports/audit.json.")
+        abstract: "Write reports/dissertation.html, reports/<deck>.html for each chapters/<deck>/slides.md, and reports/audit.json.")
 
     @Option(help: "Project root (holds chapters/, figures/, paper/, reports/).")
     var root: String = "."

@@ -28,7 +28,7 @@ import Testing
     do {
         _ = try SHA256Hex.digest(ofFile: url)
         Issue.record("expected an error")
-    } catch let error as KitError {
+    } catch let error as ArtifactError {
         #expect(error.description.contains("/nonexistent/input.csv"))
     }
 }

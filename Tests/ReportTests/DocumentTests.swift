@@ -6,9 +6,11 @@ import Testing
 /// Assets held in memory.
 struct MemoryAssets: AssetProvider {
     var ran: Set<String> = []
+    var profiles: [String: String] = [:]
     var figures: [String: FigureAsset] = [:]   // "chapter/id"
     var tables: [String: TableAsset] = [:]
     func hasRun(chapter: String) -> Bool { ran.contains(chapter) }
+    func profile(chapter: String) -> String? { profiles[chapter] }
     func figure(chapter: String, id: String) -> FigureAsset? { figures["\(chapter)/\(id)"] }
     func table(chapter: String, id: String) -> TableAsset? { tables["\(chapter)/\(id)"] }
 }
@@ -158,8 +160,8 @@ func render(_ md: String, chapter: String = "1-gpvae", assets: AssetProvider = M
         ```
         """
         let html = try render(md)
-        let talk = try Pages.talk(markdown: "# Slide\n\n---\n\n## Two\n\n$$ x $$", file: "slides.md", manifest: nil,
-                                  assets: MemoryAssets(), bibliography: bib, font: .fallback)
+        let talk = try Pages.deck(markdown: "# Slide\n\n---\n\n## Two\n\n$$ x $$", chapter: "talk", file: "slides.md",
+                                  manifest: nil, assets: MemoryAssets(), bibliography: bib, font: .fallback)
         for page in [html, talk] {
             #expect(!page.lowercased().contains("<script"))
             #expect(page.range(of: #"(src|srcset|poster|data)\s*=\s*"?https?:"#, options: .regularExpression) == nil)
@@ -192,14 +194,15 @@ func render(_ md: String, chapter: String = "1-gpvae", assets: AssetProvider = M
         let slides = Pages.splitSlides(md)
         #expect(slides.count == 3)
         #expect(slides[1].firstLine == 4)
-        let manifest = try JSONValue.load(Data(#"{"seeds": {"train": [0], "sample": [0,1,2,3]}, "configHash": "abcdef0123456789", "kitVersion": "0.1.0"}"#.utf8))
-        let html = try Pages.talk(markdown: md, file: "chapters/talk/slides.md", manifest: manifest,
+        let manifest = sampleManifest(chapter: "talk", seeds: ["train": [0], "sample": [0, 1, 2, 3]])
+        let html = try Pages.deck(markdown: md, chapter: "talk", file: "chapters/talk/slides.md", manifest: manifest,
                                   assets: MemoryAssets(ran: ["talk"]), bibliography: bib, font: .fallback)
         #expect(html.components(separatedBy: "<section class=\"slide").count - 1 == 3)
-        #expect(html.contains("seed sample 0–3; train 0 · config abcdef012345 · kit 0.1.0"))
+        #expect(html.contains("seed sample 0–3; train 0 · config abcdef012345 · kit 0.1.0 · commit 0123456"))
+        #expect(html.contains("<title>Title</title>"))
         #expect(html.contains("<a class=\"xref\" href=\"#sec-gan\">Slide 2</a>"))
         #expect(html.contains("Equation (1)"))
-        let unrun = try Pages.talk(markdown: md, file: "s.md", manifest: nil, assets: MemoryAssets(),
+        let unrun = try Pages.deck(markdown: md, chapter: "talk", file: "s.md", manifest: nil, assets: MemoryAssets(),
                                    bibliography: bib, font: .fallback)
         #expect(unrun.contains("not reproduced yet — run <code>make talk</code>"))
         #expect(!unrun.contains("config "))

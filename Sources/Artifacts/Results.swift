@@ -1,9 +1,9 @@
-import Artifacts
 import Foundation
 
-/// `results.json`: every number a chapter reproduced and every claim it judged, for the audit page. Verdicts for
-/// numbers are computed by the report from these fields, never written here.
-public struct Results: Codable, Equatable, Sendable {
+/// `results.json` (`reports/runs/<chapter>/results.json`): every number a chapter reproduced and every claim it
+/// judged, for the audit page. Verdicts for numbers are computed by the report from these fields, never written
+/// here.
+public struct Results: ArtifactFile, Equatable, Sendable {
     public var chapter: String
     public var numbers: [ReproducedNumber]
     public var claims: [ClaimVerdict]
@@ -23,17 +23,6 @@ public struct Results: Codable, Equatable, Sendable {
         numbers = try container.decodeIfPresent([ReproducedNumber].self, forKey: .numbers) ?? []
         claims = try container.decodeIfPresent([ClaimVerdict].self, forKey: .claims) ?? []
         notAttempted = try container.decodeIfPresent([NotAttempted].self, forKey: .notAttempted) ?? []
-    }
-
-    /// The file's text: sorted keys, two-space indents.
-    public func jsonText() throws -> String {
-        try asKitError { try JSONValue(encoding: self).canonicalText(pretty: true) } + "\n"
-    }
-
-    /// Writes the file atomically (normally `reports/runs/<chapter>/results.json`).
-    public func write(to url: URL) throws {
-        let text = try jsonText()
-        try asKitError { try AtomicFile.write(text, to: url) }
     }
 }
 
@@ -67,14 +56,6 @@ public struct ReproducedNumber: Codable, Equatable, Sendable {
         self.tolerance = tolerance
         self.dataNote = dataNote
         self.deviation = deviation
-    }
-
-    /// Builds the entry from raw per-run values (mean and sample std over them).
-    public init(paperTable: String, key: [String: String], metric: String, values: [Double], nCovers: String,
-                tolerance: Tolerance, dataNote: String? = nil, deviation: String? = nil) {
-        self.init(paperTable: paperTable, key: key, metric: metric, mean: Statistics.mean(values),
-                  std: Statistics.sampleStandardDeviation(values), n: values.count, nCovers: nCovers,
-                  tolerance: tolerance, dataNote: dataNote, deviation: deviation)
     }
 
     /// `dataNote` and `deviation` are written as explicit `null`s, as in the artifact contract.
