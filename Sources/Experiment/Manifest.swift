@@ -18,6 +18,8 @@ public struct Manifest: Codable, Equatable, Sendable {
     public var cpu: String
     public var blas: BLASInfo
     public var kitVersion: String
+    /// `CodeVersion`'s digest of the sources the run executed (nil from runs that did not supply it).
+    public var codeVersion: String?
     public var config: JSONValue
     public var configHash: String
     /// Seeds by purpose, e.g. `["train": [0], "sample": [0, 1, 2, 3, 4]]`.

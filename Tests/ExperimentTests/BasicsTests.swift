@@ -12,16 +12,7 @@ import Testing
     #expect(Summary(of: [1, 2, 3]) == Summary(mean: 2, std: 1, n: 3))
 }
 
-@Test func profilesParseAndUnknownValuesAreNamed() throws {
-    #expect(try Profile(parsing: "smoke") == .smoke)
-    #expect(try Profile(parsing: "default") == .default)
-    #expect(try Profile(parsing: "paper") == .paper)
-    do {
-        _ = try Profile(parsing: "fast")
-        Issue.record("expected an error")
-    } catch let error as KitError {
-        #expect(error.description == "unknown value 'fast' for --profile; allowed values: smoke, default, paper")
-    }
+@Test func profilesChooseTheirBudget() {
     #expect(Profile.paper.choose(smoke: 20, default: 3000, paper: 30000) == 30000)
     #expect(Profile.smoke.choose(smoke: 20, default: 3000, paper: 30000) == 20)
 }
