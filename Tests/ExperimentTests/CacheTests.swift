@@ -65,3 +65,24 @@ private func key(seed: UInt64 = 0, name: String = "train") throws -> CacheKey {
     }
     #expect(calls == 1)
 }
+
+@Test func anEditedCacheEntryFailsItsChecksumAndIsRecomputed() throws {
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let cache = ContentCache(directory: directory)
+    var calls = 0
+    _ = try cache.cached(key: key()) { calls += 1; return Trained(weights: [1], loss: 0.25) }
+    // Valid JSON with a different score: decodes fine, and must not be trusted.
+    let url = cache.url(for: try key())
+    let text = try String(contentsOf: url, encoding: .utf8)
+    #expect(text.contains("0.25"))
+    try text.replacingOccurrences(of: "0.25", with: "0.99").write(to: url, atomically: true, encoding: .utf8)
+    let value = try cache.cached(key: key()) { calls += 1; return Trained(weights: [1], loss: 0.25) }
+    #expect(calls == 2)
+    #expect(value.loss == 0.25)
+    // An entry copied to another key's name is caught too.
+    try FileManager.default.copyItem(at: url, to: cache.url(for: try key(seed: 9)))
+    let other: Trained? = cache.load(try key(seed: 9))
+    #expect(other == nil)
+    #expect(cache.load(try key()) == Trained(weights: [1], loss: 0.25))
+}
