@@ -65,6 +65,43 @@ final class RunSafetyTests: XCTestCase {
         return url
     }
 
+    /// A catalog in the temporary root whose `diabetes` entry is the toy table (the catalog checks only the hashes
+    /// its manifest records), for a catalog run without the real data.
+    func catalogRunArguments() throws -> [String] {
+        let csv = try Data(contentsOf: writeToyCSV())
+        let schema = Data(#"{"columns": [{"name": "x1", "kind": "numeric"}, {"name": "x2", "kind": "numeric"}, {"name": "c", "kind": "categorical"}, {"name": "y", "kind": "categorical"}], "target": "y", "task": "binclass"}"#.utf8)
+        let folder = root.appendingPathComponent(".cache/data/diabetes")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try csv.write(to: folder.appendingPathComponent("diabetes.csv"))
+        try schema.write(to: folder.appendingPathComponent("schema.json"))
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("data"), withIntermediateDirectories: true)
+        try """
+        {"datasets": [{"name": "diabetes", "description": "toy", "standIn": null, "registry": "pypi", "package": "p",
+          "version": "1", "notes": [], "output": {"csv": "diabetes.csv", "sha256": "\(sha256(csv))",
+          "schemaSHA256": "\(sha256(schema))", "rows": 200}}]}
+        """.write(to: root.appendingPathComponent("data/sources.json"), atomically: true, encoding: .utf8)
+        // The paper's numbers, which the tables and figures are set beside.
+        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        try FileManager.default.copyItem(at: package.appendingPathComponent("paper"), to: root.appendingPathComponent("paper"))
+        return ["--profile", "smoke", "--datasets", "diabetes", "--models", "smote,real"]
+    }
+
+    func sha256(_ data: Data) throws -> String {
+        let file = root.appendingPathComponent("hash-input")
+        try data.write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sha256sum", file.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(String(decoding: output, as: UTF8.self).prefix(64))
+    }
+
     /// A quick own-table run: no training, just SMOTE and the real data.
     func ownRunArguments() throws -> [String] {
         ["--profile", "smoke", "--csv", try writeToyCSV().path, "--models", "smote,real"]
@@ -178,14 +215,15 @@ final class RunSafetyTests: XCTestCase {
     /// A cached cell whose scores were edited (still valid JSON) is recomputed, not published; and a second run
     /// writes the same bytes as the first (timings aside).
     func testAnEditedCacheEntryIsRecomputedAndRunsWriteTheSameBytes() throws {
-        let arguments = try ownRunArguments()
+        let arguments = try catalogRunArguments()
         let first = try run(arguments)
         XCTAssertEqual(first.status, 0, first.stderr)
-        let outputs = root.appendingPathComponent("reports/runs/3-tabddpm-own")
+        let outputs = root.appendingPathComponent("reports/runs/3-tabddpm")
         let firstRun = try snapshot(outputs)
-        let firstFigures = try snapshot(root.appendingPathComponent("figures/3-tabddpm-own"))
+        XCTAssertTrue(String(decoding: firstRun["results.json"] ?? Data(), as: UTF8.self).contains("\"notAttempted\": [\n    {"))
+        let firstFigures = try snapshot(root.appendingPathComponent("figures/3-tabddpm"))
 
-        let cache = root.appendingPathComponent(".cache/3-tabddpm-own")
+        let cache = root.appendingPathComponent(".cache/3-tabddpm")
         var edited = 0
         for name in try FileManager.default.contentsOfDirectory(atPath: cache.path) where name.hasSuffix(".json") {
             let url = cache.appendingPathComponent(name)
@@ -210,6 +248,6 @@ final class RunSafetyTests: XCTestCase {
                 .filter { !$0.contains("\"started\"") && !$0.contains("econds\"") }
         }
         XCTAssertEqual(withoutTimes(secondRun["manifest.json"]), withoutTimes(firstRun["manifest.json"]))
-        XCTAssertEqual(try snapshot(root.appendingPathComponent("figures/3-tabddpm-own")).keys.sorted(), firstFigures.keys.sorted())
+        XCTAssertEqual(try snapshot(root.appendingPathComponent("figures/3-tabddpm")).keys.sorted(), firstFigures.keys.sorted())
     }
 }
