@@ -12,7 +12,9 @@ private func key(seed: UInt64 = 0, name: String = "train") throws -> CacheKey {
 }
 
 @Test func cacheHitReturnsStoredValueWithoutComputing() throws {
-    let cache = ContentCache(directory: try makeTemporaryDirectory())
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let cache = ContentCache(directory: directory)
     var calls = 0
     let first = try cache.cached(key: key()) { calls += 1; return Trained(weights: [1, 2], loss: 0.5) }
     let second = try cache.cached(key: key()) { calls += 1; return Trained(weights: [9], loss: 9) }
@@ -37,7 +39,9 @@ private func key(seed: UInt64 = 0, name: String = "train") throws -> CacheKey {
 }
 
 @Test func corruptCacheFileIsRecomputed() throws {
-    let cache = ContentCache(directory: try makeTemporaryDirectory())
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let cache = ContentCache(directory: directory)
     var calls = 0
     _ = try cache.cached(key: key()) { calls += 1; return Trained(weights: [1], loss: 1) }
     try Data(#"{"weights":[1,2"#.utf8).write(to: cache.url(for: key()))  // a torn write
@@ -49,7 +53,9 @@ private func key(seed: UInt64 = 0, name: String = "train") throws -> CacheKey {
 }
 
 @Test func cacheKeepsNonFiniteLosses() throws {
-    let cache = ContentCache(directory: try makeTemporaryDirectory())
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let cache = ContentCache(directory: directory)
     _ = try cache.cached(key: key()) { Trained(weights: [.infinity], loss: .nan) }
     let value = try cache.cached(key: key()) { Trained(weights: [], loss: 0) }
     #expect(value.loss.isNaN)
@@ -57,7 +63,9 @@ private func key(seed: UInt64 = 0, name: String = "train") throws -> CacheKey {
 }
 
 @Test func asyncCacheHitSkipsCompute() async throws {
-    let cache = ContentCache(directory: try makeTemporaryDirectory())
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let cache = ContentCache(directory: directory)
     var calls = 0
     for _ in 0 ..< 3 {
         let value = try await cache.cached(key: key()) { () async throws -> Int in calls += 1; return 42 }
