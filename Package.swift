@@ -42,7 +42,10 @@ let package = Package(
         // report reads (results, manifest, tables), atomic writes, JSON values, CSV text and SHA-256.
         .target(name: "Artifacts", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Figures", dependencies: ["Artifacts", "CCairo", "CPNG"]),
-        .target(name: "Experiment", dependencies: ["Artifacts"]),
+        // The frame every chapter program shares; it loads catalog data sets as the run's recorded inputs.
+        .target(name: "Experiment", dependencies: [
+            "Artifacts", "Datasets", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .target(name: "Report", dependencies: ["Artifacts"]),
         .executableTarget(name: "ReportTool", dependencies: [
             "Report", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -74,7 +77,7 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor"]),
         .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
-        .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "Artifacts"]),
+        .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "Artifacts", "Datasets"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "NN", "Tensor"]),
         .testTarget(name: "GANTests", dependencies: ["GAN", "NN", "Tensor"]),

@@ -14,6 +14,8 @@ public struct Manifest: ArtifactFile, Equatable, Sendable {
     public var cpu: String
     public var blas: BLASInfo
     public var kitVersion: String
+    /// SHA-256 over the sources the run was built from (`CodeVersion` in Experiment); nil in runs before it existed.
+    public var codeVersion: String?
     public var config: JSONValue
     public var configHash: String
     /// Seeds by purpose, e.g. `["train": [0], "sample": [0, 1, 2, 3, 4]]`.
@@ -23,7 +25,7 @@ public struct Manifest: ArtifactFile, Equatable, Sendable {
     public var deviations: [String]
 
     public init(chapter: String, profile: String, started: String, wallSeconds: Double, git: GitState, swift: String,
-                os: String, cpu: String, blas: BLASInfo, kitVersion: String, config: JSONValue, configHash: String,
+                os: String, cpu: String, blas: BLASInfo, kitVersion: String, codeVersion: String? = nil, config: JSONValue, configHash: String,
                 seeds: [String: [UInt64]], inputs: [InputFile], steps: [StepTiming], deviations: [String]) {
         self.chapter = chapter
         self.profile = profile
@@ -35,6 +37,7 @@ public struct Manifest: ArtifactFile, Equatable, Sendable {
         self.cpu = cpu
         self.blas = blas
         self.kitVersion = kitVersion
+        self.codeVersion = codeVersion
         self.config = config
         self.configHash = configHash
         self.seeds = seeds

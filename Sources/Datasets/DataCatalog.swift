@@ -38,6 +38,15 @@ public struct DataCatalog: Sendable {
         return (url, entry.output.sha256)
     }
 
+    /// Where a data set's CSV and schema are and the SHA-256 the manifest records for each: what a run records as
+    /// its inputs after `table(named:)` has checked the files against these hashes (so each is hashed once).
+    public func files(named name: String) throws -> [(url: URL, sha256: String)] {
+        let entry = try entry(named: name)
+        let folder = cache.appendingPathComponent(name)
+        return [(folder.appendingPathComponent(entry.output.csv), entry.output.sha256),
+                (folder.appendingPathComponent("schema.json"), entry.output.schemaSHA256)]
+    }
+
     /// A data set's schema, checked against the manifest.
     public func schema(named name: String) throws -> Schema {
         let entry = try entry(named: name)

@@ -33,6 +33,9 @@ public struct CacheKey: Equatable, Sendable, CustomStringConvertible {
 /// A directory of computed results addressed by `CacheKey`, so re-running a chapter skips work whose inputs did
 /// not change. Files are written atomically; a file that does not decode (a crash before this kit, disk trouble,
 /// a changed result type) is treated as absent and recomputed.
+///
+/// Each file starts with a line holding the SHA-256 of its key and value, so a value edited by hand (or a file
+/// copied to another key's name) is noticed and recomputed rather than published as if computed.
 public struct ContentCache: Sendable {
     public let directory: URL
 
@@ -62,32 +65,46 @@ public struct ContentCache: Sendable {
         return value
     }
 
-    /// The stored value, or nil when it is missing or unreadable (an unreadable file is reported on standard error).
+    /// The stored value, or nil when it is missing, fails its checksum or does not decode (both reported on
+    /// standard error).
     public func load<Value: Decodable>(_ key: CacheKey) -> Value? {
         let url = url(for: key)
         guard let data = try? Data(contentsOf: url) else { return nil }
+        guard let newline = data.firstIndex(of: UInt8(ascii: "\n")),
+              String(decoding: data[..<newline], as: UTF8.self) == Self.checksum(key, data[(newline + 1)...])
+        else {
+            printToStandardError("cache: \(url.path) does not match its checksum (edited or damaged); recomputing\n")
+            return nil
+        }
         do {
-            return try Self.decoder.decode(Value.self, from: data)
+            return try Self.decoder.decode(Value.self, from: data[(newline + 1)...])
         } catch {
             printToStandardError("cache: ignoring unreadable \(url.path) (\(describe(error))); recomputing\n")
             return nil
         }
     }
 
-    /// Stores `value` under `key`, replacing any previous file atomically.
+    /// Stores `value` under `key` after its checksum line, replacing any previous file atomically.
     public func store<Value: Encodable>(_ value: Value, for key: CacheKey) throws {
-        let data: Data
+        let payload: Data
         do {
-            data = try Self.encoder.encode(value)
+            payload = try Self.encoder.encode(value)
         } catch {
             throw KitError.encoding(what: "cached \(Value.self) for \(url(for: key).path)", reason: describe(error))
         }
+        let data = Data((Self.checksum(key, payload) + "\n").utf8) + payload
         try asKitError { try AtomicFile.write(data, to: url(for: key)) }
+    }
+
+    /// The SHA-256 of the key's digest and the value's bytes.
+    private static func checksum(_ key: CacheKey, _ payload: Data) -> String {
+        SHA256Hex.digest(of: Data((key.digest + "\n").utf8) + payload)
     }
 
     // Diverged losses are NaN; the cache must hold them rather than refuse the value.
     private static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "+Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return encoder

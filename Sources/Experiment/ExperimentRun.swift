@@ -3,10 +3,15 @@ import Foundation
 /// One run of a chapter program: it times named steps, collects seeds, input hashes, deviations, tables and
 /// results, and on `finish()` writes `manifest.json` and `results.json` under `reports/runs/<chapter>/`.
 ///
+/// A run is all or nothing: tables, figures, results and manifest are written into staging folders and published
+/// together by `finish()` (see `RunOutputs`), so a run that fails or is killed leaves the previous one intact.
+/// Output folders are checked for writability when the run starts, before any training.
+///
 /// ```swift
 /// let run = try ExperimentRun(chapter: "3-tabddpm", profile: profile, config: config,
-///                             blas: .init(core: blasCoreName, threads: blasThreadCount))
-/// let adult = try run.recordInput(dataURL)
+///                             blas: .init(core: blasCoreName, threads: blasThreadCount),
+///                             codeVersion: try CodeVersion.digest(chapterFolder: "3-tabddpm"))
+/// let adult = try run.catalogTable(named: "adult")
 /// let model = try run.step("train-tabddpm-adult") { try train(config, seed: 0) }
 /// try run.write(table)
 /// try run.finish()
@@ -23,6 +28,9 @@ public final class ExperimentRun: @unchecked Sendable {
     public let root: URL
     /// A cache for this chapter's expensive cells, under `<root>/.cache/<chapter>`.
     public let cache: ContentCache
+    /// The `CodeVersion` digest of the code this run executes (nil when the caller did not supply one); recorded in
+    /// the manifest, and the code part of cache keys.
+    public let codeVersion: String?
 
     private let lock = NSLock()
     private let startDate: Date
@@ -34,6 +42,7 @@ public final class ExperimentRun: @unchecked Sendable {
     private var deviations: [String] = []
     private var results: Results
     private let log: (String) -> Void
+    private let outputs: RunOutputs
 
     /// Starts a run and takes the environment's fingerprint (git state is read now, before the run writes files).
     /// - Parameters:
@@ -43,10 +52,13 @@ public final class ExperimentRun: @unchecked Sendable {
     ///   - blas: the BLAS core and thread count, as the tensor core reports them.
     ///   - root: repository root; default the current directory.
     ///   - environment: machine facts; default probes this machine (tests pass a fixed one).
+    ///   - codeVersion: `CodeVersion.digest(chapterFolder:)` of the chapter.
     ///   - log: where step start/end lines go; default standard error.
+    /// - Throws: when an output folder (`reports/runs`, `figures`, `.cache/<chapter>`) cannot be written, or another
+    ///   run of this chapter is writing under the same root.
     public init(chapter: String, profile: Profile, config: some Encodable, seeds: [String: [UInt64]] = [:],
                 blas: Manifest.BLASInfo = .unknown, root: URL? = nil, environment: RunEnvironment? = nil,
-                log: @escaping @Sendable (String) -> Void = printToStandardError) throws {
+                codeVersion: String? = nil, log: @escaping @Sendable (String) -> Void = printToStandardError) throws {
         let root = root ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         self.chapter = chapter
         self.profile = profile
@@ -55,16 +67,19 @@ public final class ExperimentRun: @unchecked Sendable {
         self.blas = blas
         self.root = root
         self.environment = environment ?? RunEnvironment.current(directory: root)
-        self.cache = ContentCache(directory: root.appendingPathComponent(".cache").appendingPathComponent(chapter))
+        self.codeVersion = codeVersion
+        let cacheDirectory = root.appendingPathComponent(".cache").appendingPathComponent(chapter)
+        self.cache = ContentCache(directory: cacheDirectory)
         self.log = log
+        outputs = try RunOutputs(root: root, chapter: chapter, cache: cacheDirectory)
         results = Results(chapter: chapter)
         startDate = Date()
         startInstant = clock.now
     }
 
-    /// `reports/runs/<chapter>`: manifest, results and tables.
+    /// Where this run writes what `finish()` publishes as `reports/runs/<chapter>`: manifest, results and tables.
     public var runDirectory: URL {
-        root.appendingPathComponent("reports/runs").appendingPathComponent(chapter)
+        outputs.run.staged
     }
 
     /// `reports/runs/<chapter>/tables`.
@@ -72,9 +87,9 @@ public final class ExperimentRun: @unchecked Sendable {
         runDirectory.appendingPathComponent("tables")
     }
 
-    /// `figures/<chapter>`, where the Figures library should write this chapter's figures.
+    /// Where the Figures library should write this chapter's figures; `finish()` publishes them as `figures/<chapter>`.
     public var figuresDirectory: URL {
-        root.appendingPathComponent("figures").appendingPathComponent(chapter)
+        outputs.figures.staged
     }
 
     // MARK: Steps
@@ -115,12 +130,18 @@ public final class ExperimentRun: @unchecked Sendable {
     @discardableResult
     public func recordInput(_ url: URL, as path: String? = nil) throws -> String {
         let digest = try asKitError { try SHA256Hex.digest(ofFile: url) }
+        recordInput(url, sha256: digest, as: path)
+        return digest
+    }
+
+    /// Records an input file whose digest is already known (checked against a manifest just now), so it is not read
+    /// a second time.
+    public func recordInput(_ url: URL, sha256: String, as path: String? = nil) {
         let name = path ?? relativePath(of: url)
         lock.withLock {
             inputs.removeAll { $0.path == name }
-            inputs.append(Manifest.InputFile(path: name, sha256: digest))
+            inputs.append(Manifest.InputFile(path: name, sha256: sha256))
         }
-        return digest
     }
 
     /// Records the seeds used for one purpose (`"train"`, `"sample"`, `"evaluator"`), replacing earlier ones.
@@ -156,25 +177,40 @@ public final class ExperimentRun: @unchecked Sendable {
 
     // MARK: Finishing
 
-    /// The manifest as it stands now (wall time so far).
+    /// The manifest as it stands now (wall time so far). Inputs are sorted by path; steps keep the order they ran
+    /// in and deviations the order the chapter states them (both fixed by the chapter's code).
     public func manifest() -> Manifest {
         lock.withLock {
             Manifest(
                 chapter: chapter, profile: profile.rawValue, started: iso8601(startDate),
                 wallSeconds: milliseconds(seconds(clock.now - startInstant)), git: environment.git, swift: environment.swift,
-                os: environment.os, cpu: environment.cpu, blas: blas, kitVersion: kitVersion, config: config.value,
-                configHash: config.configHash, seeds: seeds, inputs: inputs, steps: steps, deviations: deviations)
+                os: environment.os, cpu: environment.cpu, blas: blas, kitVersion: kitVersion, codeVersion: codeVersion,
+                config: config.value, configHash: config.configHash, seeds: seeds,
+                inputs: inputs.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }, steps: steps,
+                deviations: deviations)
         }
     }
 
-    /// Writes `results.json` and then `manifest.json` (atomically each) and returns the manifest.
+    /// The results as they stand now, sorted, so that the file's bytes do not depend on the order in which the
+    /// chapter (or its threads, or a dictionary) recorded them.
+    public func sortedResults() -> Results {
+        var results = lock.withLock { self.results }
+        results.numbers.sort { precedes(($0.paperTable, $0.key, $0.metric), ($1.paperTable, $1.key, $1.metric)) }
+        results.claims.sort { precedes(($0.id, [:], $0.verdict), ($1.id, [:], $1.verdict)) }
+        results.notAttempted.sort { precedes(($0.paperTable, $0.key, $0.reason), ($1.paperTable, $1.key, $1.reason)) }
+        return results
+    }
+
+    /// Writes `results.json` and `manifest.json`, publishes the run's tables, figures and these two files together,
+    /// and returns the manifest.
     @discardableResult
     public func finish() throws -> Manifest {
-        let results = lock.withLock { self.results }
-        try asKitError { try results.write(to: runDirectory.appendingPathComponent("results.json")) }
+        try asKitError { try sortedResults().write(to: runDirectory.appendingPathComponent("results.json")) }
         let manifest = manifest()
         try asKitError { try manifest.write(to: runDirectory.appendingPathComponent("manifest.json")) }
-        log("✓ \(chapter) done in \(clockText(manifest.wallSeconds)); wrote \(relativePath(of: runDirectory))\n")
+        try outputs.publish()
+        log("✓ \(chapter) done in \(clockText(manifest.wallSeconds)); wrote \(relativePath(of: outputs.run.published)) "
+            + "and \(relativePath(of: outputs.figures.published))\n")
         return manifest
     }
 
@@ -184,6 +220,16 @@ public final class ExperimentRun: @unchecked Sendable {
         let prefix = base.hasSuffix("/") ? base : base + "/"
         return full.hasPrefix(prefix) ? String(full.dropFirst(prefix.count)) : full
     }
+}
+
+/// Orders result entries by their table (or id), then their key's pairs in key order, then a last distinguishing
+/// field; strings compare by their UTF-8 bytes.
+private func precedes(_ a: (String, [String: String], String), _ b: (String, [String: String], String)) -> Bool {
+    func fields(_ entry: (String, [String: String], String)) -> [String] {
+        [entry.0] + entry.1.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.flatMap { [$0.key, $0.value] }
+            + ["\u{0}", entry.2]
+    }
+    return fields(a).lexicographicallyPrecedes(fields(b)) { $0.utf8.lexicographicallyPrecedes($1.utf8) }
 }
 
 /// Times are kept to the millisecond: finer digits are noise and make the manifest harder to read.

@@ -11,6 +11,10 @@ import Darwin
 /// one line at most four times a second; in a log (standard error not a terminal) it writes a line only at each
 /// tenth of the work and at the end, so logs stay short. An update costs one clock read unless it prints.
 ///
+/// The rate is measured from the first update, not from creation (set-up before the loop, or a bar created lazily
+/// at the first step, would distort it), and shown only once that interval is at least a second: a rate timed over
+/// a few microseconds reads as nonsense like `881834.2 it/s`.
+///
 /// Not thread-safe: update it from the loop that does the work.
 public final class Progress {
     public let total: Int
@@ -22,6 +26,8 @@ public final class Progress {
     private let start: ContinuousClock.Instant
     private var lastDraw: ContinuousClock.Instant
     private var lastDecile = 0
+    /// The first update's step and time, from which the rate is measured.
+    private var firstUpdate: (step: Int, time: ContinuousClock.Instant)?
     private var drewLine = false
     private var finished = false
     private let redrawInterval = Duration.milliseconds(250)
@@ -46,6 +52,7 @@ public final class Progress {
     /// Records that `step` of `total` steps are done (1-based: `step == total` means finished).
     public func update(step: Int, loss: Double? = nil) {
         guard !finished else { return }
+        if firstUpdate == nil { firstUpdate = (step, clock.now) }
         let done = step >= total
         if isTerminal {
             let now = clock.now
@@ -69,19 +76,28 @@ public final class Progress {
     }
 
     private func line(step: Int, loss: Double?, now: ContinuousClock.Instant) -> String {
-        let elapsed = seconds(now - start)
+        let measured = firstUpdate.map { (steps: step - $0.step, seconds: seconds(now - $0.time)) }
+        return Self.line(label: label, step: step, total: total, loss: loss, elapsed: seconds(now - start),
+                         measured: measured ?? (0, 0))
+    }
+
+    /// The shortest interval a rate is shown for.
+    static let minimumRateInterval = 1.0
+
+    /// One progress line. `measured` is the steps done over the seconds since the first update; the rate and the
+    /// time left appear once that interval is at least `minimumRateInterval` long, and a finished loop says how
+    /// long it took.
+    static func line(label: String, step: Int, total: Int, loss: Double?, elapsed: Double,
+                     measured: (steps: Int, seconds: Double)) -> String {
         let percent = min(100, step * 100 / total)
         var parts = ["\(label) \(step)/\(total) (\(percent)%)"]
         if let loss { parts.append("loss " + String(format: "%.4g", loss)) }
-        if elapsed > 0, step > 0 {
-            let rate = Double(step) / elapsed
+        if measured.seconds >= minimumRateInterval, measured.steps > 0 {
+            let rate = Double(measured.steps) / measured.seconds
             parts.append(rate >= 1 ? String(format: "%.1f it/s", rate) : String(format: "%.2f s/it", 1 / rate))
-            if step < total {
-                parts.append("ETA " + clockText(Double(total - step) / rate))
-            } else {
-                parts.append("took " + clockText(elapsed))
-            }
+            if step < total { parts.append("ETA " + clockText(Double(total - step) / rate)) }
         }
+        if step >= total { parts.append("took " + clockText(elapsed)) }
         return parts.joined(separator: "  ")
     }
 }

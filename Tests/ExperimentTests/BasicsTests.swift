@@ -12,16 +12,7 @@ import Testing
     #expect(Summary(of: [1, 2, 3]) == Summary(mean: 2, std: 1, n: 3))
 }
 
-@Test func profilesParseAndUnknownValuesAreNamed() throws {
-    #expect(try Profile(parsing: "smoke") == .smoke)
-    #expect(try Profile(parsing: "default") == .default)
-    #expect(try Profile(parsing: "paper") == .paper)
-    do {
-        _ = try Profile(parsing: "fast")
-        Issue.record("expected an error")
-    } catch let error as KitError {
-        #expect(error.description == "unknown value 'fast' for --profile; allowed values: smoke, default, paper")
-    }
+@Test func profilesChooseTheirBudget() {
     #expect(Profile.paper.choose(smoke: 20, default: 3000, paper: 30000) == 30000)
     #expect(Profile.smoke.choose(smoke: 20, default: 3000, paper: 30000) == 20)
 }
@@ -59,4 +50,27 @@ import Testing
     #expect(output.count == 2)
     #expect(output.first?.hasPrefix("\rx 3/10 (30%)") == true)
     #expect(output.last == "\n")
+}
+
+@Test func progressShowsARateOnlyOnceMeasuredOverASecond() {
+    func line(step: Int, total: Int = 100, elapsed: Double, steps: Int, seconds: Double) -> String {
+        Progress.line(label: "train", step: step, total: total, loss: nil, elapsed: elapsed,
+                      measured: (steps, seconds))
+    }
+    // The first update, a few microseconds after the bar was made: no rate, no ETA.
+    #expect(line(step: 1, elapsed: 0.000_002, steps: 0, seconds: 0) == "train 1/100 (1%)")
+    #expect(line(step: 10, elapsed: 0.4, steps: 9, seconds: 0.4) == "train 10/100 (10%)")
+    #expect(line(step: 21, elapsed: 2.1, steps: 20, seconds: 2.0) == "train 21/100 (21%)  10.0 it/s  ETA 0:08")
+    #expect(line(step: 3, total: 10, elapsed: 9, steps: 1, seconds: 4) == "train 3/10 (30%)  4.00 s/it  ETA 0:28")
+    #expect(line(step: 100, elapsed: 0.3, steps: 99, seconds: 0.3) == "train 100/100 (100%)  took 0:00")
+    #expect(line(step: 100, elapsed: 12, steps: 99, seconds: 11) == "train 100/100 (100%)  9.0 it/s  took 0:12")
+}
+
+@Test func aLazilyCreatedProgressBarDoesNotInventARate() {
+    var lines: [String] = []
+    // Created at the first step report (as trainers that learn their total late do), then updated at once.
+    let progress = Progress(total: 5, label: "epochs", isTerminal: false) { lines.append($0) }
+    progress.update(step: 1, loss: 0.5)
+    progress.update(step: 2, loss: 0.4)
+    #expect(lines == ["epochs 1/5 (20%)  loss 0.5\n", "epochs 2/5 (40%)  loss 0.4\n"])
 }

@@ -12,7 +12,9 @@ private func key(seed: UInt64 = 0, name: String = "train") throws -> CacheKey {
 }
 
 @Test func cacheHitReturnsStoredValueWithoutComputing() throws {
-    let cache = ContentCache(directory: try makeTemporaryDirectory())
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let cache = ContentCache(directory: directory)
     var calls = 0
     let first = try cache.cached(key: key()) { calls += 1; return Trained(weights: [1, 2], loss: 0.5) }
     let second = try cache.cached(key: key()) { calls += 1; return Trained(weights: [9], loss: 9) }
@@ -37,7 +39,9 @@ private func key(seed: UInt64 = 0, name: String = "train") throws -> CacheKey {
 }
 
 @Test func corruptCacheFileIsRecomputed() throws {
-    let cache = ContentCache(directory: try makeTemporaryDirectory())
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let cache = ContentCache(directory: directory)
     var calls = 0
     _ = try cache.cached(key: key()) { calls += 1; return Trained(weights: [1], loss: 1) }
     try Data(#"{"weights":[1,2"#.utf8).write(to: cache.url(for: key()))  // a torn write
@@ -49,7 +53,9 @@ private func key(seed: UInt64 = 0, name: String = "train") throws -> CacheKey {
 }
 
 @Test func cacheKeepsNonFiniteLosses() throws {
-    let cache = ContentCache(directory: try makeTemporaryDirectory())
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let cache = ContentCache(directory: directory)
     _ = try cache.cached(key: key()) { Trained(weights: [.infinity], loss: .nan) }
     let value = try cache.cached(key: key()) { Trained(weights: [], loss: 0) }
     #expect(value.loss.isNaN)
@@ -57,11 +63,34 @@ private func key(seed: UInt64 = 0, name: String = "train") throws -> CacheKey {
 }
 
 @Test func asyncCacheHitSkipsCompute() async throws {
-    let cache = ContentCache(directory: try makeTemporaryDirectory())
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let cache = ContentCache(directory: directory)
     var calls = 0
     for _ in 0 ..< 3 {
         let value = try await cache.cached(key: key()) { () async throws -> Int in calls += 1; return 42 }
         #expect(value == 42)
     }
     #expect(calls == 1)
+}
+
+@Test func anEditedCacheEntryFailsItsChecksumAndIsRecomputed() throws {
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let cache = ContentCache(directory: directory)
+    var calls = 0
+    _ = try cache.cached(key: key()) { calls += 1; return Trained(weights: [1], loss: 0.25) }
+    // Valid JSON with a different score: decodes fine, and must not be trusted.
+    let url = cache.url(for: try key())
+    let text = try String(contentsOf: url, encoding: .utf8)
+    #expect(text.contains("0.25"))
+    try text.replacingOccurrences(of: "0.25", with: "0.99").write(to: url, atomically: true, encoding: .utf8)
+    let value = try cache.cached(key: key()) { calls += 1; return Trained(weights: [1], loss: 0.25) }
+    #expect(calls == 2)
+    #expect(value.loss == 0.25)
+    // An entry copied to another key's name is caught too.
+    try FileManager.default.copyItem(at: url, to: cache.url(for: try key(seed: 9)))
+    let other: Trained? = cache.load(try key(seed: 9))
+    #expect(other == nil)
+    #expect(cache.load(try key()) == Trained(weights: [1], loss: 0.25))
 }

@@ -16,6 +16,7 @@ private let fixedEnvironment = RunEnvironment(
 
 @Test func finishWritesManifestWithEveryContractField() throws {
     let root = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
     let data = root.appendingPathComponent("data/abc.csv")
     try AtomicFile.write("abc", to: data)
 
@@ -71,15 +72,19 @@ private let fixedEnvironment = RunEnvironment(
 
 @Test func stepTimeIsRecordedWhenTheStepThrows() throws {
     struct Failure: Error {}
+    let root = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
     let run = try ExperimentRun(chapter: "talk", profile: .default, config: [String: Int](),
-                                root: try makeTemporaryDirectory(), environment: fixedEnvironment, log: { _ in })
+                                root: root, environment: fixedEnvironment, log: { _ in })
     #expect(throws: Failure.self) { try run.step("explode") { throw Failure() } }
     #expect(run.manifest().steps.map(\.name) == ["explode"])
 }
 
 @Test func asyncStepsAreTimed() async throws {
+    let root = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
     let run = try ExperimentRun(chapter: "talk", profile: .default, config: [String: Int](),
-                                root: try makeTemporaryDirectory(), environment: fixedEnvironment, log: { _ in })
+                                root: root, environment: fixedEnvironment, log: { _ in })
     let value = try await run.step("sleep") { () async throws -> Int in
         try await Task.sleep(for: .milliseconds(20))
         return 3
@@ -90,6 +95,7 @@ private let fixedEnvironment = RunEnvironment(
 
 @Test func resultsJSONMatchesTheContract() throws {
     let root = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
     let run = try ExperimentRun(chapter: "3-tabddpm", profile: .paper, config: Config(), root: root,
                                 environment: fixedEnvironment, log: { _ in })
     run.record(ReproducedNumber(
@@ -141,12 +147,15 @@ private let fixedEnvironment = RunEnvironment(
         #expect(environment.git.commit.count == 40)
         #expect(environment.git.dirty != nil)
     }
-    let outside = RunEnvironment.gitState(in: try makeTemporaryDirectory())
+    let empty = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: empty) }
+    let outside = RunEnvironment.gitState(in: empty)
     #expect(outside == Manifest.GitState(commit: "unknown", dirty: nil))
 }
 
 @Test func osReleaseAndCPUInfoAreParsed() throws {
     let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
     let osRelease = directory.appendingPathComponent("os-release")
     try AtomicFile.write("NAME=\"Debian\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n", to: osRelease)
     #expect(RunEnvironment.operatingSystem(osRelease: osRelease) == "Debian GNU/Linux 12 (bookworm)")

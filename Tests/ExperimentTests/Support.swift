@@ -1,6 +1,6 @@
 import Foundation
 
-/// A fresh, empty directory under the system temporary directory for one test.
+/// A fresh, empty directory under the system temporary directory for one test, which removes it with `defer`.
 func makeTemporaryDirectory() throws -> URL {
     let url = FileManager.default.temporaryDirectory
         .appendingPathComponent("experiment-tests-\(UUID().uuidString)")

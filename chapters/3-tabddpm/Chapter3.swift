@@ -19,23 +19,15 @@ struct Chapter3: ParsableCommand {
         commandName: "chapter3",
         abstract: "TabDDPM, its baselines and the paper's evaluation (ML efficiency and DCR) on real tables.")
 
-    @Option(help: "Profile: smoke (CI, under 2 minutes), default (under 45 minutes), paper (the reference's settings).")
-    var profile = "default"
+    @OptionGroup var options: ChapterOptions
 
-    @Option(help: "Seed for every random draw of the run (splits, training, sampling).")
-    var seed: UInt64 = 0
+    @Option(help: "Data sets to run (comma-separated; default: the profile's).",
+            transform: OptionValue.list(allowed: DatasetSpec.catalog.map(\.name)))
+    var datasets: [String]?
 
-    @Option(help: "Threads for OpenBLAS and the core's kernels (results do not depend on it).")
-    var threads = 1
-
-    @Option(help: "Repository root (figures/, reports/, .cache/ and data/ live under it).")
-    var root = "."
-
-    @Option(help: "Data sets to run (comma-separated; default: the profile's).")
-    var datasets: String?
-
-    @Option(help: "Models to run (comma-separated): tabddpm, tvae, ctgan, smote, real.")
-    var models: String?
+    @Option(help: "Models to run (comma-separated): tabddpm, tvae, ctgan, smote, real.",
+            transform: OptionValue.list(of: ModelKind.self))
+    var models: [ModelKind]?
 
     @Option(help: "Your own table: a CSV file with a header row (runs instead of the catalog's data sets).")
     var csv: String?
@@ -52,51 +44,42 @@ struct Chapter3: ParsableCommand {
     @Option(help: "Compare the kit's evaluator on the real data with CatBoost scores from scripts/verify_evaluator.py (JSON), then stop.")
     var compareCatboost: String?
 
-    @Option(help: "Time TabDDPM instead of running the experiment: this many training steps and 1,000 sampled rows per data set, with the profile's and the paper's configs.")
+    @Option(help: "Time TabDDPM instead of running the experiment: this many training steps and 1,000 sampled rows per data set, with the profile's and the paper's configs.",
+            transform: OptionValue.integer(atLeast: 1))
     var benchmarkSteps: Int?
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
         if csv == nil, schema != nil { throw ValidationError("--schema needs --csv") }
         if csv == nil, target != nil { throw ValidationError("--target needs --csv") }
         if csv != nil, datasets != nil { throw ValidationError("--csv and --datasets cannot be combined") }
-        if let models {
-            for name in models.split(separator: ",") where ModelKind(rawValue: String(name)) == nil {
-                throw ValidationError("--models: unknown model '\(name)' (known: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")))")
-            }
-        }
     }
 
     func run() throws {
-        let profile = try Profile(parsing: profile)
-        Threading.setThreadCount(threads)
-        let rootURL = URL(fileURLWithPath: root)
-        let modelList = models.map { $0.split(separator: ",").compactMap { ModelKind(rawValue: String($0)) } }
-        var settings = try ChapterSettings(profile: profile, seed: seed,
-                                           datasets: datasets.map { $0.split(separator: ",").map(String.init) },
-                                           models: modelList)
+        let (profile, seed) = (options.profile, options.seed)
+        Threading.setThreadCount(options.threads)
+        let rootURL = options.rootURL
+        var settings = try ChapterSettings(profile: profile, seed: seed, datasets: datasets, models: models)
+        let codeHash = try CodeVersion.digest(chapterFolder: "3-tabddpm")
         // Load (and for --csv, check) the data before anything is written.
         let own = try csv.map { try OwnTable.load(csv: $0, schema: schema, target: target) }
         if let own { settings.datasets = [own.spec]; settings.ablations = false }
         let chapter = own == nil ? "3-tabddpm" : "3-tabddpm-own"
         let run = try ExperimentRun(
             chapter: chapter, profile: profile, config: settings,
-            seeds: ["train": [seed], "sample": (0..<UInt64(settings.samples)).map { seed &+ 1_000 &+ $0 },
-                    "evaluator": (0..<UInt64(settings.evaluatorSeeds)).map { $0 }],
-            blas: .init(core: Threading.blasCoreName, threads: Threading.threadCount), root: rootURL)
+            seeds: ["train": [seed], "sample": Seeds.derive(base: seed, purpose: .sample, count: settings.samples),
+                    "evaluator": Seeds.derive(base: seed, purpose: .evaluator, count: settings.evaluatorSeeds)],
+            blas: .init(core: Threading.blasCoreName, threads: Threading.threadCount), root: rootURL,
+            codeVersion: codeHash)
         for deviation in settings.deviations { run.recordDeviation(deviation) }
-        let codeHash = try sourceHash(root: rootURL)
 
         let prepared: [PreparedData] = try run.step("data") {
             if let own {
                 let hash = try run.recordInput(own.url)
                 return [try PreparedData.load(own.spec, table: own.table, inputHash: hash, seed: seed)]
             }
-            let catalog = try DataCatalog(root: rootURL)
             return try settings.datasets.map { spec in
-                let file = try catalog.csvFile(named: spec.name)
-                try run.recordInput(file.url, as: ".cache/data/\(spec.name)/\(file.url.lastPathComponent)")
-                return try PreparedData.load(spec, table: catalog.table(named: spec.name), inputHash: file.sha256, seed: seed)
+                let input = try run.catalogTable(named: spec.name)
+                return try PreparedData.load(spec, table: input.table, inputHash: input.inputHash, seed: seed)
             }
         }
         if let benchmarkSteps {

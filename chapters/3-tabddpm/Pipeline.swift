@@ -164,7 +164,7 @@ struct DatasetRunner {
         let evaluations = Experiment.Progress(total: samples * settings.evaluatorSeeds, label: "\(label) evaluate")
         for s in 0..<samples {
             let sampleStart = clock.now
-            let synthetic = try generate(seed &+ 1_000 &+ UInt64(s))
+            let synthetic = try generate(Seeds.derive(base: seed, purpose: .sample, index: s))
             sampleSeconds += Experiment.seconds(clock.now - sampleStart)
             if preview == nil { preview = synthetic.rows(Array(0..<min(5_000, synthetic.rowCount))) }
             if model != .real {
@@ -173,7 +173,8 @@ struct DatasetRunner {
             var row: [Double] = []
             for e in 0..<settings.evaluatorSeeds {
                 let score = try BoostingEvaluator(config: evaluator).score(
-                    train: synthetic, validation: data.validation, test: data.test, seed: UInt64(e))
+                    train: synthetic, validation: data.validation, test: data.test,
+                    seed: Seeds.derive(base: seed, purpose: .evaluator, index: e))
                 row.append(score.value)
                 evaluations.update(step: s * settings.evaluatorSeeds + e + 1)
             }
@@ -201,28 +202,4 @@ final class TrainingProgress {
     }
 
     func finish() { bar?.finish() }
-}
-
-/// SHA-256 over the sources that produce a cell's numbers, so a code change misses the cache. The chapter's
-/// tables, figures and narrative are left out: changing how results are shown does not retrain anything.
-func sourceHash(root: URL) throws -> String {
-    let folders = ["Sources/Tensor", "Sources/CKernels", "Sources/NN", "Sources/Data", "Sources/Evaluation",
-                   "Sources/TabularDiffusion", "Sources/TabularBaselines", "chapters/3-tabddpm/Pipeline.swift",
-                   "chapters/3-tabddpm/Settings.swift"]
-    var text = Data()
-    for folder in folders {
-        let url = root.appendingPathComponent(folder)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { continue }
-        var paths = [url.path]
-        if isDirectory.boolValue, let files = FileManager.default.enumerator(at: url, includingPropertiesForKeys: nil) {
-            paths = files.compactMap { ($0 as? URL)?.path }
-                .filter { $0.hasSuffix(".swift") || $0.hasSuffix(".c") || $0.hasSuffix(".h") }.sorted()
-        }
-        for path in paths {
-            text.append(Data(path.dropFirst(root.path.count).utf8))
-            text.append((try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data())
-        }
-    }
-    return sha256Hex(of: text)
 }

@@ -14,46 +14,26 @@ struct Talk: ParsableCommand {
         commandName: "talk",
         abstract: "Computes the talk's figures: GAN math, a 2-D GAN, and TimeGAN against a plain recurrent GAN.")
 
-    @Option(help: "Profile: smoke (CI, under a minute), default (under 20 minutes), paper (the reference's settings).")
-    var profile = "default"
+    @OptionGroup var options: ChapterOptions
 
-    @Option(help: "Seed for every random draw of the run.")
-    var seed: UInt64 = 0
+    @Option(help: "Run only these steps (comma-separated): gan-math, ring-gan, timegan.",
+            transform: OptionValue.list(of: TalkStep.self))
+    var only: [TalkStep]?
 
-    @Option(help: "Threads for OpenBLAS and the core's kernels (results do not depend on it).")
-    var threads = 1
-
-    @Option(help: "Repository root (figures/, reports/ and .cache/ live under it).")
-    var root = "."
-
-    @Option(help: "Run only these steps (comma-separated): gan-math, ring-gan, timegan.")
-    var only: String?
-
-    @Option(help: "TimeGAN iterations per training phase (overrides the profile).")
+    @Option(help: "TimeGAN iterations per training phase (overrides the profile).",
+            transform: OptionValue.integer(atLeast: 1))
     var iterations: Int?
 
-    func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
-        if let iterations, iterations < 1 { throw ValidationError("--iterations must be at least 1, got \(iterations)") }
-        for step in selectedSteps where !TalkStep.allCases.map(\.rawValue).contains(step) {
-            throw ValidationError("--only: unknown step '\(step)' (known: \(TalkStep.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
-    }
-
-    var selectedSteps: [String] {
-        only.map { $0.split(separator: ",").map(String.init) } ?? TalkStep.allCases.map(\.rawValue)
-    }
-
     func run() throws {
-        let profile = try Profile(parsing: profile)
-        Threading.setThreadCount(threads)
-        let config = TalkConfig(profile: profile, seed: seed, timeGANIterations: iterations)
+        Threading.setThreadCount(options.threads)
+        let config = TalkConfig(profile: options.profile, seed: options.seed, timeGANIterations: iterations)
         let run = try ExperimentRun(
-            chapter: "talk", profile: profile, config: config, seeds: ["train": [seed]],
-            blas: .init(core: Threading.blasCoreName, threads: Threading.threadCount),
-            root: URL(fileURLWithPath: root))
+            chapter: "talk", profile: options.profile, config: config, seeds: ["train": [options.seed]],
+            blas: .init(core: Threading.blasCoreName, threads: Threading.threadCount), root: options.rootURL,
+            codeVersion: try CodeVersion.digest(chapterFolder: "talk"))
         let context = TalkContext(run: run, config: config)
-        for step in TalkStep.allCases where selectedSteps.contains(step.rawValue) {
+        let selected = only ?? TalkStep.allCases
+        for step in TalkStep.allCases where selected.contains(step) {
             try run.step(step.rawValue) { try step.perform(context) }
         }
         try run.finish()

@@ -338,10 +338,7 @@ enum TimeGANSteps {
     /// The numeric table `name` from the kit's data catalog (checked against its manifest hash, recorded as an input);
     /// the catalog's error says which `make data` command prepares a missing table.
     static func loadNumericTable(_ name: String, context: TalkContext) throws -> (columns: [String], rows: [[Double]]) {
-        let catalog = try DataCatalog(root: context.run.root)
-        let file = try catalog.csvFile(named: name)
-        try context.run.recordInput(file.url, as: "data/\(name)/\(file.url.lastPathComponent)")
-        let table = try catalog.numericTable(named: name)
+        let table = try context.run.catalogTable(named: name).table.numericTable()
         return (table.columns, table.rows)
     }
 }

@@ -1,0 +1,20 @@
+import Artifacts
+import Datasets
+import Foundation
+
+extension ExperimentRun {
+    /// A data set from the kit's catalog (`data/sources.json`, prepared under `.cache/data/` by `make data`),
+    /// loaded and recorded as inputs of this run: its CSV and schema, at the paths where they are relative to the
+    /// root, with the digests the catalog checked them against (each file is hashed once).
+    ///
+    /// - Returns: the table, and one digest of both files for cache keys (a schema change must miss the cache too).
+    public func catalogTable(named name: String) throws -> (table: Table, inputHash: String) {
+        let catalog = try DataCatalog(root: root)
+        let table = try catalog.table(named: name)
+        let files = try catalog.files(named: name)
+        for file in files {
+            recordInput(file.url, sha256: file.sha256)
+        }
+        return (table, SHA256Hex.digest(of: files.map(\.sha256).joined(separator: "\n")))
+    }
+}

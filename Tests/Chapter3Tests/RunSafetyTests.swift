@@ -1,0 +1,253 @@
+import Foundation
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The chapter frame as a user meets it: bad options are refused before anything is written, a run publishes all
+/// of its outputs or none, a cache entry edited by hand is recomputed, and two runs write the same bytes.
+final class RunSafetyTests: XCTestCase {
+    var root: URL!
+
+    override func setUpWithError() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("chapter3-safety-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    /// The chapter3 executable SwiftPM built next to this test bundle.
+    var executable: URL {
+        var directory = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("chapter3")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return Bundle.main.bundleURL.appendingPathComponent("chapter3")
+    }
+
+    func process(_ arguments: [String], root: String? = nil) -> (Process, Pipe) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments + ["--root", root ?? self.root.path, "--threads", "1"]
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = FileHandle.nullDevice
+        return (process, pipe)
+    }
+
+    func run(_ arguments: [String], root: String? = nil) throws -> (status: Int32, stderr: String) {
+        let (process, pipe) = process(arguments, root: root)
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// 200 rows of a small classification table.
+    func writeToyCSV() throws -> URL {
+        var state: UInt64 = 7
+        func next() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        var lines = ["x1,x2,c,y"]
+        for _ in 0..<200 {
+            let x1 = next() * 4 - 2
+            lines.append(String(format: "%.4f,%d,%@,%@", x1, Int(next() * 5), next() < 0.5 ? "red" : "blue",
+                                x1 + next() - 0.5 > 0 ? "yes" : "no"))
+        }
+        let url = root.appendingPathComponent("toy.csv")
+        try lines.joined(separator: "\n").appending("\n").write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    /// A catalog in the temporary root whose `diabetes` entry is the toy table (the catalog checks only the hashes
+    /// its manifest records), for a catalog run without the real data.
+    func catalogRunArguments() throws -> [String] {
+        let csv = try Data(contentsOf: writeToyCSV())
+        let schema = Data(#"{"columns": [{"name": "x1", "kind": "numeric"}, {"name": "x2", "kind": "numeric"}, {"name": "c", "kind": "categorical"}, {"name": "y", "kind": "categorical"}], "target": "y", "task": "binclass"}"#.utf8)
+        let folder = root.appendingPathComponent(".cache/data/diabetes")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try csv.write(to: folder.appendingPathComponent("diabetes.csv"))
+        try schema.write(to: folder.appendingPathComponent("schema.json"))
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("data"), withIntermediateDirectories: true)
+        try """
+        {"datasets": [{"name": "diabetes", "description": "toy", "standIn": null, "registry": "pypi", "package": "p",
+          "version": "1", "notes": [], "output": {"csv": "diabetes.csv", "sha256": "\(sha256(csv))",
+          "schemaSHA256": "\(sha256(schema))", "rows": 200}}]}
+        """.write(to: root.appendingPathComponent("data/sources.json"), atomically: true, encoding: .utf8)
+        // The paper's numbers, which the tables and figures are set beside.
+        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        try FileManager.default.copyItem(at: package.appendingPathComponent("paper"), to: root.appendingPathComponent("paper"))
+        return ["--profile", "smoke", "--datasets", "diabetes", "--models", "smote,real"]
+    }
+
+    func sha256(_ data: Data) throws -> String {
+        let file = root.appendingPathComponent("hash-input")
+        try data.write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sha256sum", file.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(String(decoding: output, as: UTF8.self).prefix(64))
+    }
+
+    /// A quick own-table run: no training, just SMOTE and the real data.
+    func ownRunArguments() throws -> [String] {
+        ["--profile", "smoke", "--csv", try writeToyCSV().path, "--models", "smote,real"]
+    }
+
+    /// Every file under `root` (hidden ones included) with its bytes.
+    func snapshot(_ directory: URL) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: directory.path)
+        while let path = enumerator?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            let url = directory.appendingPathComponent(path)
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files[path] = try Data(contentsOf: url)
+            }
+        }
+        return files
+    }
+
+    /// A previous run's published outputs (stand-ins: only their bytes matter here).
+    func writePreviousRun(chapter: String) throws -> [String: Data] {
+        let files = ["reports/runs/\(chapter)/manifest.json": "{\"previous\": true}\n",
+                     "reports/runs/\(chapter)/results.json": "{\"chapter\": \"\(chapter)\"}\n",
+                     "reports/runs/\(chapter)/tables/ml-efficiency.md": "| previous |\n",
+                     "figures/\(chapter)/feature-distributions.svg": "<svg>previous</svg>\n"]
+        for (path, text) in files {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        return try snapshot(root)
+    }
+
+    func assertRefused(_ arguments: [String], root: String? = nil, mentions fragments: [String],
+                       file: StaticString = #filePath, line: UInt = #line) throws {
+        let before = try snapshot(self.root)
+        let result = try run(arguments, root: root)
+        XCTAssertNotEqual(result.status, 0, result.stderr, file: file, line: line)
+        for fragment in fragments {
+            XCTAssertTrue(result.stderr.contains(fragment), "expected \"\(fragment)\" in: \(result.stderr)", file: file, line: line)
+        }
+        XCTAssertFalse(result.stderr.contains("Fatal error"), result.stderr, file: file, line: line)
+        XCTAssertEqual(try snapshot(self.root), before, "the previous run's outputs changed", file: file, line: line)
+    }
+
+    func testBadOptionsAreRefusedBeforeAnythingIsWritten() throws {
+        _ = try writePreviousRun(chapter: "3-tabddpm")
+        try assertRefused(["--models", ""], mentions: ["--models", "empty"])
+        try assertRefused(["--datasets", ""], mentions: ["--datasets", "empty"])
+        try assertRefused(["--datasets", "diabetes,diabetes"], mentions: ["--datasets", "'diabetes' is listed twice"])
+        try assertRefused(["--datasets", "diabetes,,adult"], mentions: ["--datasets", "empty name"])
+        try assertRefused(["--benchmark-steps=-5", "--datasets", "diabetes"], mentions: ["--benchmark-steps", "at least 1"])
+        try assertRefused(["--threads", "0"], mentions: ["--threads", "at least 1"])
+        try assertRefused(["--profile", "fast"], mentions: ["--profile", "'smoke', 'default' or 'paper'"])
+    }
+
+    func testARootThatIsNotADirectoryIsRefused() throws {
+        let missing = root.appendingPathComponent("nonexistent/x")
+        try assertRefused([], root: missing.path, mentions: ["--root", "no such directory", missing.path])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("nonexistent").path))
+        try assertRefused([], root: "/dev/null", mentions: ["--root", "not a directory", "/dev/null"])
+        let file = root.appendingPathComponent("file")
+        try "x".write(to: file, atomically: true, encoding: .utf8)
+        try assertRefused([], root: file.path, mentions: ["--root", "not a directory"])
+    }
+
+    func testUnwritableOutputsAreFoundBeforeAnyWork() throws {
+        let arguments = try ownRunArguments()
+        try "not a folder".write(to: root.appendingPathComponent("figures"), atomically: true, encoding: .utf8)
+        let result = try run(arguments)
+        XCTAssertNotEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains(root.appendingPathComponent("figures").path), result.stderr)
+        XCTAssertFalse(result.stderr.contains("▶ 3-tabddpm-own cells"), "started work: \(result.stderr)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("reports").path))
+    }
+
+    /// Killed between the tables and figures steps, a run leaves the previous run's outputs exactly as they were;
+    /// the next run cleans up after it and publishes a complete run.
+    func testAKilledRunLeavesThePreviousRunIntact() throws {
+        let arguments = try ownRunArguments()
+        let previous = try writePreviousRun(chapter: "3-tabddpm-own")
+        let (process, pipe) = process(arguments)
+        try process.run()
+        var log = ""
+        while !log.contains("▶ 3-tabddpm-own figures") {
+            let data = pipe.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            log += String(decoding: data, as: UTF8.self)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        guard process.terminationReason == .uncaughtSignal else {
+            throw XCTSkip("the run finished before it could be killed: \(log)")
+        }
+        XCTAssertTrue(log.contains("✓ 3-tabddpm-own tables"), log)
+        let published = try snapshot(root).filter { $0.key.hasPrefix("reports/runs/3-tabddpm-own/") || $0.key.hasPrefix("figures/3-tabddpm-own/") }
+        XCTAssertEqual(published, previous.filter { $0.key.hasPrefix("reports/") || $0.key.hasPrefix("figures/") })
+
+        let result = try run(arguments)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let after = try snapshot(root)
+        XCTAssertNotEqual(after["reports/runs/3-tabddpm-own/manifest.json"], previous["reports/runs/3-tabddpm-own/manifest.json"])
+        XCTAssertNil(after["figures/3-tabddpm-own/feature-distributions.svg"].flatMap {
+            String(decoding: $0, as: UTF8.self).contains("previous") ? $0 : nil
+        }, "the previous run's figure survived beside the new manifest")
+        XCTAssertTrue(after.keys.contains("reports/runs/3-tabddpm-own/tables/ml-efficiency.md"))
+        let leftovers = after.keys.filter { $0.contains(".staging") || $0.contains(".retired") || $0.hasSuffix(".tmp") }
+        XCTAssertEqual(leftovers, [])
+    }
+
+    /// A cached cell whose scores were edited (still valid JSON) is recomputed, not published; and a second run
+    /// writes the same bytes as the first (timings aside).
+    func testAnEditedCacheEntryIsRecomputedAndRunsWriteTheSameBytes() throws {
+        let arguments = try catalogRunArguments()
+        let first = try run(arguments)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let outputs = root.appendingPathComponent("reports/runs/3-tabddpm")
+        let firstRun = try snapshot(outputs)
+        XCTAssertTrue(String(decoding: firstRun["results.json"] ?? Data(), as: UTF8.self).contains("\"notAttempted\": [\n    {"))
+        let firstFigures = try snapshot(root.appendingPathComponent("figures/3-tabddpm"))
+
+        let cache = root.appendingPathComponent(".cache/3-tabddpm")
+        var edited = 0
+        for name in try FileManager.default.contentsOfDirectory(atPath: cache.path) where name.hasSuffix(".json") {
+            let url = cache.appendingPathComponent(name)
+            let text = try String(contentsOf: url, encoding: .utf8)
+            guard let range = text.range(of: #""scores":\[\[[-0-9.eE+]+"#, options: .regularExpression) else { continue }
+            try text.replacingCharacters(in: range, with: #""scores":[[0.123456"#).write(to: url, atomically: true, encoding: .utf8)
+            edited += 1
+        }
+        XCTAssertEqual(edited, 2, "expected the SMOTE and real cells in the cache")
+
+        let second = try run(arguments)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertTrue(second.stderr.contains("does not match its checksum"), second.stderr)
+        let secondRun = try snapshot(outputs)
+        XCTAssertFalse(String(decoding: secondRun["tables/ml-efficiency.md"] ?? Data(), as: UTF8.self).contains("0.123"))
+        XCTAssertEqual(Set(secondRun.keys), Set(firstRun.keys))
+        for (path, bytes) in firstRun where path != "manifest.json" && !path.hasPrefix("tables/timings.") {
+            XCTAssertEqual(secondRun[path], bytes, "\(path) differs between two runs")
+        }
+        func withoutTimes(_ data: Data?) -> [String] {
+            String(decoding: data ?? Data(), as: UTF8.self).split(separator: "\n").map(String.init)
+                .filter { !$0.contains("\"started\"") && !$0.contains("econds\"") }
+        }
+        XCTAssertEqual(withoutTimes(secondRun["manifest.json"]), withoutTimes(firstRun["manifest.json"]))
+        XCTAssertEqual(try snapshot(root.appendingPathComponent("figures/3-tabddpm")).keys.sorted(), firstFigures.keys.sorted())
+    }
+}
