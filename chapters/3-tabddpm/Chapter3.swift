@@ -186,9 +186,7 @@ struct OwnTable {
 
     static func load(csv path: String, schema schemaPath: String?, target: String?) throws -> OwnTable {
         let url = URL(fileURLWithPath: path)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw DataError.unreadable(file: path, reason: "no such file")
-        }
+        try FileProblem.checkReadable(url)
         let csv = try CSVReader.read(url)
         let schema: Schema
         let schemaFile: String
