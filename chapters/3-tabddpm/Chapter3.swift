@@ -78,6 +78,9 @@ struct Chapter3: ParsableCommand {
         // Load (and for --csv, check) the data before anything is written.
         let own = try csv.map { try OwnTable.load(csv: $0, schema: schema, target: target) }
         if let own { settings.datasets = [own.spec]; settings.ablations = false }
+        let catboost = try compareCatboost.map {
+            try EvaluatorCheck.loadScores(URL(fileURLWithPath: $0), datasets: settings.datasets.map(\.name))
+        }
         let chapter = own == nil ? "3-tabddpm" : "3-tabddpm-own"
         let run = try ExperimentRun(
             chapter: chapter, profile: profile, config: settings,
@@ -108,12 +111,12 @@ struct Chapter3: ParsableCommand {
             printToStandardError("chapter3: wrote the splits of \(prepared.map(\.spec.name).joined(separator: ", ")) to \(exportSplits)\n")
             return
         }
-        if let compareCatboost {
+        if let catboost {
             let ours = try prepared.map { data in
                 let runner = DatasetRunner(data: data, settings: settings, run: run, codeHash: codeHash)
                 return (data, try runner.cell(.real, evaluator: runner.tunedEvaluator()).allScores)
             }
-            let table = try EvaluatorCheck.compare(ours: ours, catboostFile: URL(fileURLWithPath: compareCatboost))
+            let table = EvaluatorCheck.compare(ours: ours, catboost: catboost)
             let out = rootURL.appendingPathComponent("reports/evaluator-check.md")
             try AtomicFile.write(table, to: out)
             print(table, terminator: "")

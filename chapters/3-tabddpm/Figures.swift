@@ -33,13 +33,13 @@ struct ChapterFigures {
         for f in numeric {
             let values = reference.numeric[f]
             let lo = values.min() ?? 0, hi = values.max() ?? 1
-            let edges = (0...30).map { lo + (hi - lo) * Double($0) / 30 }
+            let edges = Self.histogramEdges(lo, hi)
             figure.panel { panel in
-                panel.title = reference.numericNames[f]
+                panel.title = reference.numericNames[f] + (lo == hi ? " (constant in the real rows)" : "")
                 panel.yLabel = "density"
                 panel.histogram(values, bins: .edges(edges), label: "Real", density: true)
                 for model in models {
-                    let sample = entry.cells[model]!.preview.numeric[f].map { min(max($0, lo), hi) }
+                    let sample = entry.cells[model]!.preview.numeric[f].map { min(max($0, edges.first!), edges.last!) }
                     panel.histogram(sample, bins: .edges(edges), label: model.paperName, density: true)
                 }
             }
@@ -63,6 +63,15 @@ struct ChapterFigures {
         try figure.write(to: run.figuresDirectory, id: "feature-distributions",
                          caption: "Per-feature distributions of real training rows and of each generator's first synthetic "
                             + "sample (up to 5,000 rows) on \(entry.data.label): the analogue of the paper's Figure 7.")
+    }
+
+    /// 30 equal bins over lo…hi; one bin around the value when the column is constant (or its range too narrow
+    /// for 30 distinct edges), since bins of zero width cannot be drawn.
+    static func histogramEdges(_ lo: Double, _ hi: Double) -> [Double] {
+        let edges = (0...30).map { lo + (hi - lo) * Double($0) / 30 }
+        if zip(edges, edges.dropFirst()).allSatisfy({ $0 < $1 }) { return edges }
+        let pad = max(0.5, abs(lo) * 0.1)
+        return [lo - pad, hi + pad]
     }
 
     func frequencies(_ codes: [Int], count: Int) -> [Double] {
