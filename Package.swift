@@ -48,7 +48,7 @@ let package = Package(
         ]),
 
         // Data sets, metrics, and one library per method family.
-        .target(name: "Datasets", dependencies: ["Artifacts", "Tensor", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Datasets", dependencies: ["Tensor", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Evaluation", dependencies: ["NN", "Tensor", "Datasets"]),
         .target(name: "GAN", dependencies: ["NN", "Tensor"]),
         .target(name: "TimeGAN", dependencies: ["NN", "Tensor", "Datasets"]),
@@ -57,11 +57,11 @@ let package = Package(
 
         // Chapter programs: thin experiments over the libraries.
         .executableTarget(name: "Talk", dependencies: [
-            "GAN", "TimeGAN", "Evaluation", "Datasets", "Experiment", "Figures", "Tensor", "NN",
+            "GAN", "TimeGAN", "Evaluation", "Datasets", "Experiment", "Figures", "Tensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/talk", exclude: ["slides.md"]),
         .executableTarget(name: "Chapter3", dependencies: [
-            "TabularDiffusion", "TabularBaselines", "Evaluation", "Datasets", "Experiment", "Figures", "Artifacts", "Tensor", "NN",
+            "TabularDiffusion", "TabularBaselines", "Evaluation", "Datasets", "Experiment", "Figures", "Artifacts", "Tensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/3-tabddpm", exclude: ["chapter.md"]),
 
@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "NN", "Tensor"]),
         .testTarget(name: "GANTests", dependencies: ["GAN", "NN", "Tensor"]),
-        .testTarget(name: "TimeGANTests", dependencies: ["TimeGAN", "Evaluation", "NN", "Tensor"]),
+        .testTarget(name: "TimeGANTests", dependencies: ["TimeGAN", "Datasets", "Evaluation", "NN", "Tensor"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Artifacts"]),
         .testTarget(name: "TabularDiffusionTests", dependencies: ["TabularDiffusion", "Datasets", "NN", "Tensor"]),
         .testTarget(name: "TabularBaselinesTests", dependencies: ["TabularBaselines", "Datasets", "NN", "Tensor"]),
