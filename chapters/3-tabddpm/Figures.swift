@@ -51,7 +51,7 @@ struct ChapterFigures {
             figure.panel { panel in
                 panel.title = reference.categoricalNames[f] + (levels.count > 8 ? " (8 most frequent)" : "")
                 panel.yLabel = "frequency"
-                let names = top.map { String(levels[$0].prefix(12)) }
+                let names = top.map { levels[$0] }  // the figure cuts long names to fit; the sidecar keeps them whole
                 let realFrequencies = frequencies(reference.categorical[f], count: levels.count)
                 panel.bars(categories: names, values: top.map { realFrequencies[$0] }, label: "Real")
                 for model in models {
