@@ -41,7 +41,7 @@ struct TimeGANSettings: Codable {
             baselineIterations = iterations
         }
         sineCount = profile.choose(smoke: 200, default: 2_000, paper: 10_000)
-        dataSets = profile.choose(smoke: ["sines"], default: ["sines", "stocks", "energy"],
+        dataSets = profile.choose(smoke: ["sines", "stocks"], default: ["sines", "stocks", "energy"],
                                   paper: ["sines", "stocks", "energy"])
         metricRepeats = profile.choose(smoke: 1, default: 3, paper: 10)
         discriminativeIterations = profile.choose(smoke: 100, default: 1_000, paper: 2_000)
