@@ -61,7 +61,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/talk", exclude: ["slides.md"]),
         .executableTarget(name: "Chapter3", dependencies: [
-            "TabularDiffusion", "TabularBaselines", "Evaluation", "Datasets", "Experiment", "Figures", "Artifacts", "Tensor",
+            "TabularDiffusion", "TabularBaselines", "Evaluation", "Datasets", "Experiment", "Figures", "Artifacts", "Report", "Tensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/3-tabddpm", exclude: ["chapter.md"]),
 

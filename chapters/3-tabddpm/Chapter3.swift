@@ -151,10 +151,14 @@ struct Chapter3: ParsableCommand {
         try run.step("tables") {
             try ChapterTables(settings: settings, results: results, ablation: ablation, run: run).write()
         }
-        try run.step("figures") {
+        let figures = try run.step("figures") {
             try ChapterFigures(results: results, run: run).write()
         }
         try run.finish()
+        if let own {
+            let page = try OwnTablePage(own: own, settings: settings, figures: figures).write(root: rootURL, chapter: chapter)
+            printToStandardError("chapter3: open \(page.path)\n")
+        }
     }
 }
 
@@ -186,6 +190,8 @@ struct OwnTable {
     var url: URL
     var table: Table
     var spec: DatasetSpec
+    /// The --schema file, or nil when the schema was inferred.
+    var schemaFile: String?
 
     static func load(csv path: String, schema schemaPath: String?, target: String?) throws -> OwnTable {
         let url = URL(fileURLWithPath: path)
@@ -208,6 +214,6 @@ struct OwnTable {
         return OwnTable(url: url, table: table, spec: DatasetSpec(
             name: name, paperCode: nil, standsInFor: nil,
             paper: TabDDPMConfig(timesteps: 1000, widths: [256, 1024, 1024, 1024, 1024, 256], learningRate: 1e-3),
-            paperSampleMultiple: 1))
+            paperSampleMultiple: 1), schemaFile: schemaPath)
     }
 }

@@ -12,22 +12,22 @@ struct ChapterFigures {
 
     static let generators: [ModelKind] = [.tabddpm, .tvae, .ctgan, .smote]
 
-    func write() throws {
+    /// Writes the figures and returns the ids of those written (each is skipped when it would be empty).
+    @discardableResult
+    func write() throws -> [String] {
         // The first data set with both kinds of column shows the most; else the first.
         guard let entry = results.first(where: { !$0.data.train.categoricalNames.isEmpty && !$0.data.train.numericNames.isEmpty })
-            ?? results.first else { return }
-        try featureDistributions(entry)
-        try correlationDifferences(entry)
-        try lossCurves()
+            ?? results.first else { return [] }
+        return [try featureDistributions(entry), try correlationDifferences(entry), try lossCurves()].compactMap { $0 }
     }
 
-    func featureDistributions(_ entry: DatasetResults) throws {
+    func featureDistributions(_ entry: DatasetResults) throws -> String? {
         let reference = entry.realPreview
         let models = Self.generators.filter { entry.cells[$0] != nil }
         let numeric = Array(reference.numericNames.indices.prefix(4))
         let categorical = Array(reference.categoricalNames.indices.prefix(2))
         let panels = numeric.count + categorical.count
-        guard panels > 0 else { return }
+        guard panels > 0 else { return nil }
         var figure = Figure(width: 900, height: 260 * Double((panels + 2) / 3), columns: 3)
         figure.title = "Per-feature distributions on \(entry.data.label): real training rows vs each generator"
         for f in numeric {
@@ -60,9 +60,11 @@ struct ChapterFigures {
                 }
             }
         }
-        try figure.write(to: run.figuresDirectory, id: "feature-distributions",
+        let id = "feature-distributions"
+        try figure.write(to: run.figuresDirectory, id: id,
                          caption: "Per-feature distributions of real training rows and of each generator's first synthetic "
                             + "sample (up to 5,000 rows) on \(entry.data.label): the analogue of the paper's Figure 7.")
+        return id
     }
 
     /// 30 equal bins over lo…hi; one bin around the value when the column is constant (or its range too narrow
@@ -80,10 +82,10 @@ struct ChapterFigures {
         return out.map { $0 / Double(max(codes.count, 1)) }
     }
 
-    func correlationDifferences(_ entry: DatasetResults) throws {
+    func correlationDifferences(_ entry: DatasetResults) throws -> String? {
         let reference = Associations.matrix(entry.realPreview)
         let models = Self.generators.filter { entry.cells[$0] != nil }
-        guard !models.isEmpty else { return }
+        guard !models.isEmpty else { return nil }
         var figure = Figure(width: 1000, height: 520, columns: min(models.count, 4))
         figure.title = "|association(real) − association(synthetic)| on \(entry.data.label)"
         for model in models {
@@ -99,16 +101,18 @@ struct ChapterFigures {
                              valueRange: 0...1)
             }
         }
-        try figure.write(to: run.figuresDirectory, id: "correlation-difference",
+        let id = "correlation-difference"
+        try figure.write(to: run.figuresDirectory, id: id,
                          caption: "Absolute difference between the pairwise association matrices (Pearson, correlation ratio, "
                             + "Cramér's V; target included) of the real training rows and of each generator's sample on "
                             + "\(entry.data.label): the analogue of the paper's Figure 8. Darker is further from the data.")
+        return id
     }
 
-    func lossCurves() throws {
+    func lossCurves() throws -> String? {
         let curves = results.compactMap { entry in entry.cells[.tabddpm].map { (entry.data.spec.name, $0.losses) } }
             .filter { !$0.1.isEmpty }
-        guard !curves.isEmpty else { return }
+        guard !curves.isEmpty else { return nil }
         let gaussian = curves.filter { $0.1.contains { $0.gaussian > 0 } }
         let multinomial = curves.filter { $0.1.contains { $0.multinomial > 0 } }
         var figure = Figure(width: 900, height: 300, columns: (gaussian.isEmpty || multinomial.isEmpty) ? 1 : 2)
@@ -130,7 +134,9 @@ struct ChapterFigures {
                 }
             }
         }
-        try figure.write(to: run.figuresDirectory, id: "tabddpm-loss",
+        let id = "tabddpm-loss"
+        try figure.write(to: run.figuresDirectory, id: id,
                          caption: "TabDDPM's two loss terms during training on each data set (recorded every 1% of the steps).")
+        return id
     }
 }
