@@ -61,11 +61,11 @@ let package = Package(
 
         // Chapter programs: thin experiments over the libraries.
         .executableTarget(name: "Talk", dependencies: [
-            "GAN", "TimeGAN", "Evaluation", "Datasets", "Experiment", "Figures", "Tensor", "NN",
+            "GAN", "TimeGAN", "Evaluation", "Datasets", "Experiment", "Figures", "Tensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/talk", exclude: ["slides.md"]),
         .executableTarget(name: "Chapter3", dependencies: [
-            "TabularDiffusion", "TabularBaselines", "Evaluation", "Datasets", "Experiment", "Figures", "Artifacts", "Tensor", "NN",
+            "TabularDiffusion", "TabularBaselines", "Evaluation", "Datasets", "Experiment", "Figures", "Artifacts", "Report", "Tensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/3-tabddpm", exclude: ["chapter.md"]),
 
@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "NN", "Tensor"]),
         .testTarget(name: "GANTests", dependencies: ["GAN", "NN", "Tensor"]),
-        .testTarget(name: "TimeGANTests", dependencies: ["TimeGAN", "Evaluation", "NN", "Tensor"]),
+        .testTarget(name: "TimeGANTests", dependencies: ["TimeGAN", "Datasets", "Evaluation", "NN", "Tensor"]),
         // Experiment only to write run artifacts the way chapter programs do, for the report to read back.
         .testTarget(name: "ReportTests", dependencies: ["Report", "Artifacts", "Experiment"]),
         .testTarget(name: "TabularDiffusionTests", dependencies: ["TabularDiffusion", "Datasets", "NN", "Tensor"]),

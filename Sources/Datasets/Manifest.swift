@@ -25,10 +25,10 @@ public struct DataManifest: Decodable, Sendable {
     public static func load(_ url: URL) throws -> DataManifest {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw DataError.manifest(file: url.path, reason: "cannot read: \((error as NSError).localizedDescription)")
+            throw DataError.manifest(file: url.path, reason: "cannot read: \(FileProblem.unreadable(url, error: error))")
         }
         do { return try JSONDecoder().decode(DataManifest.self, from: data) } catch let error as DecodingError {
-            throw DataError.manifest(file: url.path, reason: Schema.explain(error))
+            throw DataError.manifest(file: url.path, reason: FileProblem.explain(error, in: data))
         }
     }
 

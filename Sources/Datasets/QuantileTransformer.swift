@@ -130,22 +130,3 @@ public enum NormalDistribution {
         return x
     }
 }
-
-/// Scales each numeric column to [0, 1] by the minimum and maximum of the data it was fitted on (a constant
-/// column maps to 0).
-public struct MinMaxScaler: Codable, Equatable, Sendable {
-    public var minimum: [Double]
-    public var maximum: [Double]
-
-    public init(fitting columns: [[Double]]) {
-        minimum = columns.map { $0.min() ?? 0 }
-        maximum = columns.map { $0.max() ?? 0 }
-    }
-
-    public func transform(_ columns: [[Double]]) -> [[Double]] {
-        columns.indices.map { f in
-            let range = maximum[f] - minimum[f]
-            return columns[f].map { range > 0 ? ($0 - minimum[f]) / range : 0 }
-        }
-    }
-}

@@ -49,7 +49,7 @@ public struct Schema: Codable, Equatable, Sendable {
     public static func load(_ url: URL) throws -> Schema {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw DataError.schema(file: url.path, reason: "cannot read: \((error as NSError).localizedDescription)")
+            throw DataError.schema(file: url.path, reason: "cannot read: \(FileProblem.unreadable(url, error: error))")
         }
         return try decode(data, file: url.path)
     }
@@ -57,7 +57,7 @@ public struct Schema: Codable, Equatable, Sendable {
     public static func decode(_ data: Data, file: String) throws -> Schema {
         let schema: Schema
         do { schema = try JSONDecoder().decode(Schema.self, from: data) } catch let error as DecodingError {
-            throw DataError.schema(file: file, reason: Self.explain(error))
+            throw DataError.schema(file: file, reason: FileProblem.explain(error, in: data))
         } catch {
             throw DataError.schema(file: file, reason: "\(error)")
         }

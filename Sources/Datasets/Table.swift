@@ -52,8 +52,11 @@ public struct Table: Sendable {
         return column(target)?.strings
     }
 
+    /// The largest magnitude a numeric cell may have: the kit's tensors are 32-bit floats, which cannot hold more.
+    public static let largestMagnitude = Double(Float.greatestFiniteMagnitude)
+
     /// Reads `csv` and checks it against `schema` (schema.json's columns, in order). Errors name file, line and
-    /// column: an empty cell, text in a numeric column, NaN or infinity.
+    /// column: an empty cell, text in a numeric column, NaN or infinity, a magnitude above `largestMagnitude`.
     public init(csv url: URL, schema: Schema, schemaFile: String = "schema") throws {
         try self.init(csv: CSVReader.read(url), schema: schema, schemaFile: schemaFile)
     }
@@ -67,11 +70,18 @@ public struct Table: Sendable {
         self.file = csv.file
         self.columns = try schema.columns.enumerated().map { index, column in
             switch column.kind {
-            case .numeric: .numeric(try csv.numbers(column: index))
+            case .numeric: .numeric(try Self.checkMagnitudes(csv.numbers(column: index), csv: csv, column: index))
             case .categorical: .categorical(try csv.strings(column: index))
             case .time: .time(try csv.strings(column: index))
             }
         }
+    }
+
+    static func checkMagnitudes(_ values: [Double], csv: CSVTable, column: Int) throws -> [Double] {
+        guard let row = values.firstIndex(where: { Swift.abs($0) > largestMagnitude }) else { return values }
+        throw DataError.csv(file: csv.file, line: csv.lines[row], column: column + 1, columnName: csv.header[column],
+                            reason: "\(csv.rows[row][column]) is too large: the kit computes in 32-bit floats, which hold "
+                                + "magnitudes up to 3.4e38; rescale the column (e.g. divide it by a power of ten)")
     }
 
     /// The numeric columns (all but time stamps; categorical columns are not allowed) as rows.

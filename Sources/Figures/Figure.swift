@@ -58,7 +58,7 @@ public struct Figure: Sendable {
     @discardableResult
     public func write(to directory: URL, id: String, caption: String) throws -> [URL] {
         try Self.checkID(id)
-        let resolved = try resolve()
+        let resolved = try laidOut()
         let sidecar = try sidecarData(resolved, id: id, caption: caption)
         let urls = Self.fileExtensions.map { directory.appendingPathComponent("\(id).\($0)") }
         try writingAtomically {
@@ -77,7 +77,18 @@ public struct Figure: Sendable {
     /// The sidecar JSON alone: what `write` records, without rendering.
     public func sidecar(id: String, caption: String) throws -> Data {
         try Self.checkID(id)
-        return try sidecarData(resolve(), id: id, caption: caption)
+        return try sidecarData(laidOut(), id: id, caption: caption)
+    }
+
+    /// The resolved panels with tick labels fitted to the space they get, measured on a scratch surface so the
+    /// sidecar records exactly the ticks and labels every format draws.
+    func laidOut() throws -> [ResolvedPanel] {
+        let resolved = try resolve()
+        let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1)
+        defer { cairo_surface_destroy(surface) }
+        guard let cr = cairo_create(surface) else { throw FigureError.renderFailed("cairo_create returned nil") }
+        defer { cairo_destroy(cr) }
+        return Renderer(canvas: Canvas(cr), figure: self).fittingTicks(resolved)
     }
 
     /// Ids become file names and `@fig:<id>` references, so they are kebab-case.

@@ -28,20 +28,37 @@ struct Renderer {
 
     func draw(_ panels: [ResolvedPanel]) {
         canvas.fill(Rect(x: 0, y: 0, width: figure.width, height: figure.height), .white)
+        for (panel, var painter) in zip(panels, painters(panels, drawingFrame: true)) {
+            painter.resolved = panel
+            painter.draw()
+        }
+    }
+
+    /// `panels` with tick labels that fit their plots (see `PanelPainter.fittingTicks`), as `draw` will lay them out.
+    func fittingTicks(_ panels: [ResolvedPanel]) -> [ResolvedPanel] {
+        painters(panels, drawingFrame: false).map { $0.fittingTicks() }
+    }
+
+    /// One painter per panel in its grid cell, after the figure's title and footer (drawn when `drawingFrame`).
+    private func painters(_ panels: [ResolvedPanel], drawingFrame: Bool) -> [PanelPainter] {
         var area = Rect(x: 0, y: 0, width: figure.width, height: figure.height).inset(left: Style.margin / 2, top: Style.margin / 2, right: Style.margin / 2, bottom: Style.margin / 2)
         if let title = figure.title {
-            canvas.font(Style.figureTitleSize, bold: true)
-            canvas.text(title, x: figure.width / 2, y: area.y + 4, alignX: 0.5, alignY: .top, color: Style.text)
+            if drawingFrame {
+                canvas.font(Style.figureTitleSize, bold: true)
+                canvas.text(title, x: figure.width / 2, y: area.y + 4, alignX: 0.5, alignY: .top, color: Style.text)
+            }
             area = area.inset(top: Style.figureTitleSize + 10)
         }
         if let footer = figure.footer {
-            canvas.font(Style.footerSize)
-            canvas.text(footer, x: area.maxX - 2, y: area.maxY - 2, alignX: 1, color: Style.muted)
+            if drawingFrame {
+                canvas.font(Style.footerSize)
+                canvas.text(footer, x: area.maxX - 2, y: area.maxY - 2, alignX: 1, color: Style.muted)
+            }
             area = area.inset(bottom: Style.footerSize + 6)
         }
         let rows = (panels.count + figure.columns - 1) / figure.columns
         let cellWidth = area.width / Double(figure.columns), cellHeight = area.height / Double(rows)
-        for (i, panel) in panels.enumerated() {
+        return panels.enumerated().map { i, panel in
             let (row, column) = (i / figure.columns, i % figure.columns)
             let cell = Rect(x: area.x + Double(column) * cellWidth, y: area.y + Double(row) * cellHeight,
                             width: cellWidth, height: cellHeight)
@@ -50,7 +67,7 @@ struct Renderer {
             var painter = PanelPainter(canvas: canvas, resolved: panel, cell: cell)
             painter.showsXTickLabels = !figure.sharesX || isBottom
             painter.showsYTickLabels = !figure.sharesY || column == 0
-            painter.draw()
+            return painter
         }
     }
 }
@@ -59,7 +76,7 @@ struct Renderer {
 private struct PanelPainter {
     typealias Style = Renderer.Style
     let canvas: Canvas
-    let resolved: ResolvedPanel
+    var resolved: ResolvedPanel
     let cell: Rect
     var showsXTickLabels = true
     var showsYTickLabels = true
@@ -71,14 +88,16 @@ private struct PanelPainter {
         self.cell = cell.inset(left: 4, top: 2, right: 4, bottom: 2)
     }
 
+    /// The cell below the panel's title.
+    private var contentArea: Rect {
+        cell.inset(top: panel.title == nil ? 6 : Style.panelTitleSize + 10)
+    }
+
     func draw() {
-        var area = cell
+        let area = contentArea
         if let title = panel.title {
             canvas.font(Style.panelTitleSize, bold: true)
-            canvas.text(title, x: area.x + area.width / 2, y: area.y + 4, alignX: 0.5, alignY: .top, color: Style.text)
-            area = area.inset(top: Style.panelTitleSize + 10)
-        } else {
-            area = area.inset(top: 6)
+            canvas.text(title, x: cell.x + cell.width / 2, y: cell.y + 4, alignX: 0.5, alignY: .top, color: Style.text)
         }
         switch resolved.kind {
         case .cartesian: drawCartesian(in: area)
@@ -110,24 +129,88 @@ private struct PanelPainter {
         return (8 + 20 + 6 + widest + 8, Double(entries.count) * 15 + 8)
     }
 
-    private func drawCartesian(in area: Rect) {
+    /// sin 45°: how far a label turned by 45° reaches down and sideways per point of its length.
+    private static let diagonal = 0.5.squareRoot()
+
+    /// The plot rectangle inside `area`, leaving room for the current tick labels, axis labels, colour bar and
+    /// an outside legend.
+    private func plotRect(in area: Rect) -> Rect {
         let x = resolved.x, y = resolved.y
         canvas.font(Style.tickSize)
-        let yTickWidth = showsYTickLabels ? (y.tickLabels.map(canvas.textWidth).max() ?? 0) : 0
+        let yTickWidth = showsYTickLabels ? (y.drawnLabels.map(canvas.textWidth).max() ?? 0) : 0
         // Measured even when hidden (shared x), so stacked panels keep aligned plot edges.
-        let lastXLabel = x.tickLabels.last.map(canvas.textWidth) ?? 0
-        let firstXLabel = x.tickLabels.first.map(canvas.textWidth) ?? 0
+        let xWidths = x.drawnLabels.map(canvas.textWidth)
+        let turned = x.labelAngle != 0
         var left = yTickWidth + Style.tickLength + Style.gap
         if panel.yLabel != nil && showsYTickLabels { left += Style.labelSize + 6 }
-        left = max(left, firstXLabel / 2 + 6)  // keeps the first x tick label off the neighbouring panel
+        // Keeps the first x tick label off the neighbouring panel (a turned label reaches left from its tick).
+        left = max(left, (xWidths.first ?? 0) * (turned ? Self.diagonal : 0.5) + 6)
         var bottom = Style.tickLength + Style.gap
-        if showsXTickLabels { bottom += Style.tickSize + 2 }
+        if showsXTickLabels {
+            bottom += turned ? ((xWidths.max() ?? 0) + Style.tickSize) * Self.diagonal + 2 : Style.tickSize + 2
+        }
         if panel.xLabel != nil && showsXTickLabels { bottom += Style.labelSize + 5 }
-        var right = max(6, lastXLabel / 2 + 6)
+        var right = max(6, turned ? 6 : (xWidths.last ?? 0) / 2 + 6)
         if let bar = resolved.colorBar { right = max(right, colorBarWidth(bar) + 8) }
+        if panel.legend == .outside, let legend = legendSize() { right += legend.width + 6 }
+        return area.inset(left: left, top: 2, right: right, bottom: bottom)
+    }
+
+    /// The panel with tick labels that fit its plot: numeric ticks thinned to every 2nd, 5th, … where labels would
+    /// touch (measured with Cairo's text extents); category names turned by 45° when they would overlap side by
+    /// side, and cut with an ellipsis when longer than a third of the panel's height allows. The plot depends on
+    /// the labels, so this repeats until the choice settles.
+    func fittingTicks() -> ResolvedPanel {
+        guard resolved.kind == .cartesian else { return resolved }
+        let original = resolved
+        var painter = self
+        for _ in 0..<4 {
+            let plot = painter.plotRect(in: contentArea)
+            var next = original
+            next.x = original.categories == nil ? thinnedX(original.x, plot) : fittedCategories(original.x, plot)
+            next.y = thinnedY(original.y, plot)
+            if next.x == painter.resolved.x && next.y == painter.resolved.y { break }
+            painter.resolved = next
+        }
+        return painter.resolved
+    }
+
+    private func thinnedX(_ axis: Axis, _ plot: Rect) -> Axis {
+        canvas.font(Style.tickSize)
+        let positions = axis.ticks.map { plot.x + axis.fraction($0) * plot.width }
+        return Self.keeping(Ticks.thinned(positions: positions, extents: axis.tickLabels.map(canvas.textWidth), gap: 8,
+                                          anchor: axis.ticks.firstIndex(of: 0) ?? 0), of: axis)
+    }
+
+    private func thinnedY(_ axis: Axis, _ plot: Rect) -> Axis {
+        let positions = axis.ticks.map { plot.maxY - axis.fraction($0) * plot.height }
+        return Self.keeping(Ticks.thinned(positions: positions, extents: axis.ticks.map { _ in Style.tickSize }, gap: 2,
+                                          anchor: axis.ticks.firstIndex(of: 0) ?? 0), of: axis)
+    }
+
+    private static func keeping(_ indices: [Int], of axis: Axis) -> Axis {
+        var kept = axis
+        kept.ticks = indices.map { axis.ticks[$0] }
+        kept.tickLabels = indices.map { axis.tickLabels[$0] }
+        return kept
+    }
+
+    private func fittedCategories(_ axis: Axis, _ plot: Rect) -> Axis {
+        canvas.font(Style.tickSize)
+        let slot = plot.width / Double(max(axis.tickLabels.count, 1))
+        guard (axis.tickLabels.map(canvas.textWidth).max() ?? 0) + Style.gap > slot else { return axis }
+        var turned = axis
+        turned.labelAngle = 45
+        let longest = max(40, contentArea.height / 3 / Self.diagonal)
+        let shown = axis.tickLabels.map { Ticks.truncated($0, maxWidth: longest, width: canvas.textWidth) }
+        turned.shownLabels = shown == axis.tickLabels ? nil : shown
+        return turned
+    }
+
+    private func drawCartesian(in area: Rect) {
+        let x = resolved.x, y = resolved.y
         let legend = legendSize()
-        if panel.legend == .outside, let legend { right += legend.width + 6 }
-        let plot = area.inset(left: left, top: 2, right: right, bottom: bottom)
+        let plot = plotRect(in: area)
 
         func px(_ v: Double) -> Double { plot.x + x.fraction(v) * plot.width }
         func py(_ v: Double) -> Double { plot.maxY - y.fraction(v) * plot.height }
@@ -157,13 +240,18 @@ private struct PanelPainter {
         }
 
         canvas.font(Style.tickSize)
-        for (t, label) in zip(x.ticks, x.tickLabels) {
+        for (t, label) in zip(x.ticks, x.drawnLabels) {
             canvas.line(px(t), plot.maxY, px(t), plot.maxY + Style.tickLength, Style.frame, width: 0.8)
-            if showsXTickLabels {
+            guard showsXTickLabels else { continue }
+            if x.labelAngle != 0 {
+                // Ends at its tick and hangs down to the left, as the matrix panel's column labels do.
+                canvas.text(label, x: px(t) + Style.tickSize * 0.35, y: plot.maxY + Style.tickLength + Style.gap, alignX: 1,
+                            alignY: .top, angle: -x.labelAngle * .pi / 180, color: Style.text)
+            } else {
                 canvas.text(label, x: px(t), y: plot.maxY + Style.tickLength + Style.gap, alignX: 0.5, alignY: .top, color: Style.text)
             }
         }
-        for (t, label) in zip(y.ticks, y.tickLabels) {
+        for (t, label) in zip(y.ticks, y.drawnLabels) {
             canvas.line(plot.x - Style.tickLength, py(t), plot.x, py(t), Style.frame, width: 0.8)
             if showsYTickLabels {
                 canvas.text(label, x: plot.x - Style.tickLength - Style.gap, y: py(t), alignX: 1, alignY: .middle, color: Style.text)

@@ -1,11 +1,17 @@
 import Foundation
 
 /// One axis after fitting: what the renderer draws and the sidecar records.
-struct Axis: Sendable {
+struct Axis: Sendable, Equatable {
     var scale: Scale
     var domain: ClosedRange<Double>
     var ticks: [Double]
     var tickLabels: [String]
+    /// The labels as drawn where they differ from `tickLabels` (long category names cut with an ellipsis).
+    var shownLabels: [String]? = nil
+    /// Degrees the tick labels are turned by: 45 when category names side by side would overlap.
+    var labelAngle: Double = 0
+
+    var drawnLabels: [String] { shownLabels ?? tickLabels }
 
     /// Position of `value` in 0…1 along the axis.
     func fraction(_ value: Double) -> Double {

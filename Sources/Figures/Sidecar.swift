@@ -28,7 +28,12 @@ struct AxisRecord: Encodable {
     var scale: Scale
     var domain: [Double]
     var ticks: [Double]
+    /// The full labels (category names uncut).
     var tickLabels: [String]
+    /// The labels as drawn, when some were cut to fit.
+    var shownTickLabels: [String]?
+    /// Degrees the drawn labels are turned by, when they are.
+    var tickLabelAngle: Double?
 }
 
 struct LayerRecord: Encodable {
@@ -102,7 +107,9 @@ extension Figure {
         let panel = resolved.panel
         func axis(_ a: Axis) -> AxisRecord? {
             resolved.kind == .cartesian
-                ? AxisRecord(scale: a.scale, domain: [a.domain.lowerBound, a.domain.upperBound], ticks: a.ticks, tickLabels: a.tickLabels)
+                ? AxisRecord(scale: a.scale, domain: [a.domain.lowerBound, a.domain.upperBound], ticks: a.ticks,
+                             tickLabels: a.tickLabels, shownTickLabels: a.shownLabels,
+                             tickLabelAngle: a.labelAngle == 0 ? nil : a.labelAngle)
                 : nil
         }
         let layers = panel.layers.enumerated().map { index, layer -> LayerRecord in

@@ -61,6 +61,33 @@ public enum Ticks {
         }
     }
 
+    /// The ticks to label so that no two labels touch: every k-th tick for the smallest k of 1, 2, 5, 10, 20, 50, …
+    /// that leaves `gap` between neighbouring labels, counted from `anchor` (the tick at zero, say) so the kept
+    /// labels stay round numbers. `positions` are the ticks' centres along the axis and `extents` their labels'
+    /// sizes along it, both in points. Returns the indices kept, ascending.
+    public static func thinned(positions: [Double], extents: [Double], gap: Double, anchor: Int = 0) -> [Int] {
+        precondition(positions.count == extents.count, "one extent per tick position")
+        var power = 1
+        while true {
+            for every in [1, 2, 5].map({ $0 * power }) {
+                let kept = positions.indices.filter { ($0 - anchor) % every == 0 }
+                let fits = zip(kept, kept.dropFirst()).allSatisfy { i, j in
+                    abs(positions[j] - positions[i]) >= (extents[i] + extents[j]) / 2 + gap
+                }
+                if fits || kept.count <= 1 { return kept }
+            }
+            power *= 10
+        }
+    }
+
+    /// `label` cut to at most `maxWidth` (as `width` measures it) with an ellipsis, or unchanged when it fits.
+    public static func truncated(_ label: String, maxWidth: Double, width: (String) -> Double) -> String {
+        guard width(label) > maxWidth else { return label }
+        var kept = Substring(label)
+        while !kept.isEmpty, width(kept + "…") > maxWidth { kept = kept.dropLast() }
+        return kept.trimmingCharacters(in: .whitespaces) + "…"
+    }
+
     static func labels(_ ticks: [Double], scale: Scale) -> [String] {
         scale == .log ? labels(log: ticks) : labels(linear: ticks)
     }

@@ -28,6 +28,11 @@ public struct OutputSpan: Equatable, Sendable {
 /// clipped to ±0.99, followed by the one-hot of a mode k drawn from its posterior over the kept modes (+1e-6,
 /// renormalised). A discrete column (each categorical feature, and the class for classification) becomes a
 /// one-hot over its levels. Layout, as tab-ddpm orders the columns: numerics, categoricals, then the target.
+///
+/// A column holding values so large that their squares overflow (|x| > 2²⁵⁶ ≈ 1.2e77) is divided by a power of
+/// two before the mixture sees it — exact in binary floating point, and undone on decoding — since the
+/// mixture's variances would otherwise be infinite and its weights NaN. Ordinary columns are fitted as they are,
+/// as CTGAN fits them.
 public struct ModeSpecificNormalization: Sendable {
     public struct ContinuousColumn: Sendable {
         public var source: ColumnSource
@@ -36,6 +41,8 @@ public struct ModeSpecificNormalization: Sendable {
         public var modes: [Int]
         /// The α column; the mode one-hot follows it.
         public var start: Int
+        /// The power of two the column's values are divided by before the mixture sees them (1 for ordinary data).
+        public var scale: Double
     }
 
     public struct DiscreteColumn: Sendable {
@@ -56,6 +63,8 @@ public struct ModeSpecificNormalization: Sendable {
 
     static let maxModes = 10
     static let weightThreshold = 0.005
+    /// The largest magnitude fitted unscaled: squares and their sums over any table stay finite below it.
+    static let largestUnscaled = 0x1p256
 
     /// Fits one mixture per continuous column (in parallel across columns; each column's k-means start draws
     /// from its own stream of `seed`, so the result does not depend on the thread count).
@@ -63,19 +72,20 @@ public struct ModeSpecificNormalization: Sendable {
         template = frame.rows([])
         let sources = Self.sources(of: frame)
         let continuousSources = sources.filter { Self.isContinuous($0, frame) }
+        let scales = continuousSources.map { Self.scale(of: Self.values($0, frame)) }
         let mixtures = parallelMap(continuousSources.count) { i in
-            GaussianMixture(fitting: Self.values(continuousSources[i], frame), components: Self.maxModes,
-                            rng: RandomGenerator(seed: seed).derived(UInt64(i)))
+            GaussianMixture(fitting: Self.values(continuousSources[i], frame).map { $0 / scales[i] },
+                            components: Self.maxModes, rng: RandomGenerator(seed: seed).derived(UInt64(i)))
         }
         var continuous: [ContinuousColumn] = [], discrete: [DiscreteColumn] = [], spans: [OutputSpan] = []
         var offset = 0
         var next = 0
         for source in sources {
             if Self.isContinuous(source, frame) {
-                let mixture = mixtures[next]
+                let mixture = mixtures[next], scale = scales[next]
                 next += 1
                 let modes = mixture.weights.indices.filter { mixture.weights[$0] > Self.weightThreshold }
-                continuous.append(ContinuousColumn(source: source, mixture: mixture, modes: modes, start: offset))
+                continuous.append(ContinuousColumn(source: source, mixture: mixture, modes: modes, start: offset, scale: scale))
                 spans.append(OutputSpan(start: offset, width: 1, activation: .tanh))
                 spans.append(OutputSpan(start: offset + 1, width: modes.count, activation: .softmax))
                 offset += 1 + modes.count
@@ -91,6 +101,13 @@ public struct ModeSpecificNormalization: Sendable {
         self.discrete = discrete
         self.spans = spans
         width = offset
+    }
+
+    /// 1, or for a column beyond `largestUnscaled` the power of two at its largest magnitude.
+    static func scale(of values: [Double]) -> Double {
+        let largest = values.lazy.map { Swift.abs($0) }.max() ?? 0
+        guard largest > largestUnscaled, largest.isFinite else { return 1 }
+        return Double(sign: .plus, exponent: largest.exponent, significand: 1)
     }
 
     static func sources(of frame: TabularFrame) -> [ColumnSource] {
@@ -124,7 +141,7 @@ public struct ModeSpecificNormalization: Sendable {
         let n = frame.rowCount
         var out = [Double](repeating: 0, count: n * width)
         for (c, column) in continuous.enumerated() {
-            let x = Self.values(column.source, frame)
+            let x = Self.values(column.source, frame).map { $0 / column.scale }
             let posterior = column.mixture.responsibilities(x)
             let k = column.mixture.componentCount
             let draws = RandomGenerator(seed: seed).derived(UInt64(c)).uniform([n]).scalars
@@ -162,8 +179,8 @@ public struct ModeSpecificNormalization: Sendable {
             let values = (0..<n).map { i -> Double in
                 let raw = encoded[i * width + column.start] + Double(noise?[i] ?? 0)
                 let component = column.modes[argmax(i, (column.start + 1)..<(column.start + 1 + column.modes.count))]
-                return min(max(raw, -1), 1) * 4 * column.mixture.variances[component].squareRoot()
-                    + column.mixture.means[component]
+                return (min(max(raw, -1), 1) * 4 * column.mixture.variances[component].squareRoot()
+                    + column.mixture.means[component]) * column.scale
             }
             if case .numeric(let f) = column.source { numeric[f] = values } else { y = values }
         }

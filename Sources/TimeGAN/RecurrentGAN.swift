@@ -1,3 +1,4 @@
+import Datasets
 import NN
 import Tensor
 
@@ -21,7 +22,7 @@ public final class RecurrentGAN {
         self.configuration = configuration
         features = data.shape[2]
         sequenceLength = data.shape[1]
-        scaler = MinMaxScaler(fitting: data)
+        scaler = MinMaxScaler(fitting: data, epsilon: MinMaxScaler.timeGANEpsilon)
         self.rng = rng.derived(200)
         generator = RecurrentNetwork(inputSize: features, hiddenSize: configuration.hiddenSize, outputSize: features,
                                      layerCount: configuration.layerCount, appliesSigmoid: true, rng: rng.derived(201))

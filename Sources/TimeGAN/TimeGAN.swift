@@ -1,3 +1,4 @@
+import Datasets
 import NN
 import Tensor
 
@@ -33,7 +34,7 @@ public final class TimeGAN {
         self.configuration = configuration
         features = data.shape[2]
         sequenceLength = data.shape[1]
-        scaler = MinMaxScaler(fitting: data)
+        scaler = MinMaxScaler(fitting: data, epsilon: MinMaxScaler.timeGANEpsilon)
         self.rng = rng.derived(100)
         networks = TimeGANNetworks(features: features, noiseSize: features, hiddenSize: configuration.hiddenSize,
                                    layerCount: configuration.layerCount, rng: rng.derived(101))

@@ -88,4 +88,24 @@ func bimodalFrame(half: Int, seed: UInt64, task: PredictionTask = .binclass) -> 
         #expect(transformer.discrete.map(\.source) == [.categorical(0), .target])
         #expect(transformer.width == 1 + modes + 3 + 2)
     }
+    /// One value of 1e160 among ordinary ones: its square overflows, and before the column was scaled the
+    /// mixture's weights became NaN, no mode was kept and `transform` trapped with an index out of range.
+    @Test func aHugeValueIsFittedInAScaledSpace() {
+        var frame = bimodalFrame(half: 50, seed: 10)
+        frame.numeric[0][7] = 1e160
+        let transformer = ModeSpecificNormalization(fitting: frame, seed: 11)
+        let column = transformer.continuous[0]
+        #expect(column.scale == 0x1p531)  // 1e160 ≈ 1.47 · 2⁵³¹
+        #expect(!column.modes.isEmpty && column.mixture.weights.allSatisfy { $0.isFinite })
+        let encoded = transformer.transform(frame, seed: 12)
+        #expect(encoded.allSatisfy { $0.isFinite })
+        let back = transformer.inverse(encoded)
+        #expect(Swift.abs(back.numeric[0][7] / 1e160 - 1) < 1e-6, "decoded \(back.numeric[0][7])")
+        #expect(back.numeric[0].allSatisfy { $0.isFinite })
+    }
+
+    @Test func ordinaryColumnsAreNotScaled() {
+        let transformer = ModeSpecificNormalization(fitting: bimodalFrame(half: 50, seed: 13), seed: 14)
+        #expect(transformer.continuous.map(\.scale) == [1])
+    }
 }

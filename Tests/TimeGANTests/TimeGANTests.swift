@@ -1,3 +1,4 @@
+import Datasets
 import NN
 import Tensor
 import Testing
@@ -68,7 +69,7 @@ import Testing
 
     @Test func minMaxScalingRoundTripsAndWindowsAreConsecutiveRows() {
         let rows: [[Float]] = (0..<30).map { i in [Float(i), Float(100 - 3 * i), 5] }
-        let scaler = MinMaxScaler(fittingRows: rows)
+        let scaler = MinMaxScaler(fittingRows: rows, epsilon: MinMaxScaler.timeGANEpsilon)
         let scaled = scaler.transform(rows: rows)
         #expect(scaled.flatMap { $0 }.allSatisfy { $0 >= 0 && $0 <= 1 })
         let windows = SequenceData.windows(rows: scaled, length: 5, rng: RandomGenerator(seed: 4))

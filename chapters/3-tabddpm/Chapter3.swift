@@ -63,6 +63,9 @@ struct Chapter3: ParsableCommand {
         // Load (and for --csv, check) the data before anything is written.
         let own = try csv.map { try OwnTable.load(csv: $0, schema: schema, target: target) }
         if let own { settings.datasets = [own.spec]; settings.ablations = false }
+        let catboost = try compareCatboost.map {
+            try EvaluatorCheck.loadScores(URL(fileURLWithPath: $0), datasets: settings.datasets.map(\.name))
+        }
         let chapter = own == nil ? "3-tabddpm" : "3-tabddpm-own"
         let run = try ExperimentRun(
             chapter: chapter, profile: profile, config: settings,
@@ -91,12 +94,12 @@ struct Chapter3: ParsableCommand {
             printToStandardError("chapter3: wrote the splits of \(prepared.map(\.spec.name).joined(separator: ", ")) to \(exportSplits)\n")
             return
         }
-        if let compareCatboost {
+        if let catboost {
             let ours = try prepared.map { data in
                 let runner = DatasetRunner(data: data, settings: settings, run: run, codeHash: codeHash)
                 return (data, try runner.cell(.real, evaluator: runner.tunedEvaluator()).allScores)
             }
-            let table = try EvaluatorCheck.compare(ours: ours, catboostFile: URL(fileURLWithPath: compareCatboost))
+            let table = EvaluatorCheck.compare(ours: ours, catboost: catboost)
             let out = rootURL.appendingPathComponent("reports/evaluator-check.md")
             try AtomicFile.write(table, to: out)
             print(table, terminator: "")
@@ -131,10 +134,14 @@ struct Chapter3: ParsableCommand {
         try run.step("tables") {
             try ChapterTables(settings: settings, results: results, ablation: ablation, run: run).write()
         }
-        try run.step("figures") {
+        let figures = try run.step("figures") {
             try ChapterFigures(results: results, run: run).write()
         }
         try run.finish()
+        if let own {
+            let page = try OwnTablePage(own: own, settings: settings, figures: figures).write(root: rootURL, chapter: chapter)
+            printToStandardError("chapter3: open \(page.path)\n")
+        }
     }
 }
 
@@ -166,12 +173,12 @@ struct OwnTable {
     var url: URL
     var table: Table
     var spec: DatasetSpec
+    /// The --schema file, or nil when the schema was inferred.
+    var schemaFile: String?
 
     static func load(csv path: String, schema schemaPath: String?, target: String?) throws -> OwnTable {
         let url = URL(fileURLWithPath: path)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw DataError.unreadable(file: path, reason: "no such file")
-        }
+        try FileProblem.checkReadable(url)
         let csv = try CSVReader.read(url)
         let schema: Schema
         let schemaFile: String
@@ -190,6 +197,6 @@ struct OwnTable {
         return OwnTable(url: url, table: table, spec: DatasetSpec(
             name: name, paperCode: nil, standsInFor: nil,
             paper: TabDDPMConfig(timesteps: 1000, widths: [256, 1024, 1024, 1024, 1024, 256], learningRate: 1e-3),
-            paperSampleMultiple: 1))
+            paperSampleMultiple: 1), schemaFile: schemaPath)
     }
 }

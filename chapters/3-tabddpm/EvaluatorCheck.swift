@@ -35,14 +35,28 @@ enum EvaluatorCheck {
         var catboost: String
     }
 
-    /// The comparison as a Markdown table: CatBoost's real-data score, the kit's evaluator's, and the gap.
-    static func compare(ours: [(PreparedData, [Double])], catboostFile: URL) throws -> String {
-        let decoded: [String: CatBoostScore]
-        do {
-            decoded = try JSONDecoder().decode([String: CatBoostScore].self, from: Data(contentsOf: catboostFile))
-        } catch {
-            throw DataError.unreadable(file: catboostFile.path, reason: "\(error)")
+    /// Reads scripts/verify_evaluator.py's output and checks it has a score for each of `datasets`, so a bad file
+    /// stops the run before the evaluator is trained.
+    static func loadScores(_ file: URL, datasets: [String]) throws -> [String: CatBoostScore] {
+        let data: Data
+        do { data = try Data(contentsOf: file) } catch {
+            throw DataError.unreadable(file: file.path, reason: FileProblem.unreadable(file, error: error))
         }
+        let decoded: [String: CatBoostScore]
+        do { decoded = try JSONDecoder().decode([String: CatBoostScore].self, from: data) } catch let error as DecodingError {
+            throw DataError.unreadable(file: file.path, reason: FileProblem.explain(error, in: data)
+                + " (expected {\"<data set>\": {\"metric\", \"mean\", \"std\", \"n\", \"catboost\"}}, as scripts/verify_evaluator.py writes)")
+        }
+        let missing = datasets.filter { decoded[$0] == nil }
+        guard missing.isEmpty else {
+            throw DataError.unreadable(file: file.path, reason: "no CatBoost score for \(missing.joined(separator: ", ")) "
+                + "(the file has \(decoded.keys.sorted().joined(separator: ", ")))")
+        }
+        return decoded
+    }
+
+    /// The comparison as a Markdown table: CatBoost's real-data score, the kit's evaluator's, and the gap.
+    static func compare(ours: [(PreparedData, [Double])], catboost decoded: [String: CatBoostScore]) -> String {
         var lines = ["| Data set | metric | CatBoost \(decoded.values.first?.catboost ?? "") (real train) | kit evaluator (real train) | kit − CatBoost |",
                      "|---|---|---:|---:|---:|"]
         for (data, scores) in ours {

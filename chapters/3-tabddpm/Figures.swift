@@ -12,34 +12,34 @@ struct ChapterFigures {
 
     static let generators: [ModelKind] = [.tabddpm, .tvae, .ctgan, .smote]
 
-    func write() throws {
+    /// Writes the figures and returns the ids of those written (each is skipped when it would be empty).
+    @discardableResult
+    func write() throws -> [String] {
         // The first data set with both kinds of column shows the most; else the first.
         guard let entry = results.first(where: { !$0.data.train.categoricalNames.isEmpty && !$0.data.train.numericNames.isEmpty })
-            ?? results.first else { return }
-        try featureDistributions(entry)
-        try correlationDifferences(entry)
-        try lossCurves()
+            ?? results.first else { return [] }
+        return [try featureDistributions(entry), try correlationDifferences(entry), try lossCurves()].compactMap { $0 }
     }
 
-    func featureDistributions(_ entry: DatasetResults) throws {
+    func featureDistributions(_ entry: DatasetResults) throws -> String? {
         let reference = entry.realPreview
         let models = Self.generators.filter { entry.cells[$0] != nil }
         let numeric = Array(reference.numericNames.indices.prefix(4))
         let categorical = Array(reference.categoricalNames.indices.prefix(2))
         let panels = numeric.count + categorical.count
-        guard panels > 0 else { return }
+        guard panels > 0 else { return nil }
         var figure = Figure(width: 900, height: 260 * Double((panels + 2) / 3), columns: 3)
         figure.title = "Per-feature distributions on \(entry.data.label): real training rows vs each generator"
         for f in numeric {
             let values = reference.numeric[f]
             let lo = values.min() ?? 0, hi = values.max() ?? 1
-            let edges = (0...30).map { lo + (hi - lo) * Double($0) / 30 }
+            let edges = Self.histogramEdges(lo, hi)
             figure.panel { panel in
-                panel.title = reference.numericNames[f]
+                panel.title = reference.numericNames[f] + (lo == hi ? " (constant in the real rows)" : "")
                 panel.yLabel = "density"
                 panel.histogram(values, bins: .edges(edges), label: "Real", density: true)
                 for model in models {
-                    let sample = entry.cells[model]!.preview.numeric[f].map { min(max($0, lo), hi) }
+                    let sample = entry.cells[model]!.preview.numeric[f].map { min(max($0, edges.first!), edges.last!) }
                     panel.histogram(sample, bins: .edges(edges), label: model.paperName, density: true)
                 }
             }
@@ -51,7 +51,7 @@ struct ChapterFigures {
             figure.panel { panel in
                 panel.title = reference.categoricalNames[f] + (levels.count > 8 ? " (8 most frequent)" : "")
                 panel.yLabel = "frequency"
-                let names = top.map { String(levels[$0].prefix(12)) }
+                let names = top.map { levels[$0] }  // the figure cuts long names to fit; the sidecar keeps them whole
                 let realFrequencies = frequencies(reference.categorical[f], count: levels.count)
                 panel.bars(categories: names, values: top.map { realFrequencies[$0] }, label: "Real")
                 for model in models {
@@ -60,9 +60,20 @@ struct ChapterFigures {
                 }
             }
         }
-        try figure.write(to: run.figuresDirectory, id: "feature-distributions",
+        let id = "feature-distributions"
+        try figure.write(to: run.figuresDirectory, id: id,
                          caption: "Per-feature distributions of real training rows and of each generator's first synthetic "
                             + "sample (up to 5,000 rows) on \(entry.data.label): the analogue of the paper's Figure 7.")
+        return id
+    }
+
+    /// 30 equal bins over lo…hi; one bin around the value when the column is constant (or its range too narrow
+    /// for 30 distinct edges), since bins of zero width cannot be drawn.
+    static func histogramEdges(_ lo: Double, _ hi: Double) -> [Double] {
+        let edges = (0...30).map { lo + (hi - lo) * Double($0) / 30 }
+        if zip(edges, edges.dropFirst()).allSatisfy({ $0 < $1 }) { return edges }
+        let pad = max(0.5, abs(lo) * 0.1)
+        return [lo - pad, hi + pad]
     }
 
     func frequencies(_ codes: [Int], count: Int) -> [Double] {
@@ -71,10 +82,10 @@ struct ChapterFigures {
         return out.map { $0 / Double(max(codes.count, 1)) }
     }
 
-    func correlationDifferences(_ entry: DatasetResults) throws {
+    func correlationDifferences(_ entry: DatasetResults) throws -> String? {
         let reference = Associations.matrix(entry.realPreview)
         let models = Self.generators.filter { entry.cells[$0] != nil }
-        guard !models.isEmpty else { return }
+        guard !models.isEmpty else { return nil }
         var figure = Figure(width: 1000, height: 520, columns: min(models.count, 4))
         figure.title = "|association(real) − association(synthetic)| on \(entry.data.label)"
         for model in models {
@@ -90,16 +101,18 @@ struct ChapterFigures {
                              valueRange: 0...1)
             }
         }
-        try figure.write(to: run.figuresDirectory, id: "correlation-difference",
+        let id = "correlation-difference"
+        try figure.write(to: run.figuresDirectory, id: id,
                          caption: "Absolute difference between the pairwise association matrices (Pearson, correlation ratio, "
                             + "Cramér's V; target included) of the real training rows and of each generator's sample on "
                             + "\(entry.data.label): the analogue of the paper's Figure 8. Darker is further from the data.")
+        return id
     }
 
-    func lossCurves() throws {
+    func lossCurves() throws -> String? {
         let curves = results.compactMap { entry in entry.cells[.tabddpm].map { (entry.data.spec.name, $0.losses) } }
             .filter { !$0.1.isEmpty }
-        guard !curves.isEmpty else { return }
+        guard !curves.isEmpty else { return nil }
         let gaussian = curves.filter { $0.1.contains { $0.gaussian > 0 } }
         let multinomial = curves.filter { $0.1.contains { $0.multinomial > 0 } }
         var figure = Figure(width: 900, height: 300, columns: (gaussian.isEmpty || multinomial.isEmpty) ? 1 : 2)
@@ -121,7 +134,9 @@ struct ChapterFigures {
                 }
             }
         }
-        try figure.write(to: run.figuresDirectory, id: "tabddpm-loss",
+        let id = "tabddpm-loss"
+        try figure.write(to: run.figuresDirectory, id: id,
                          caption: "TabDDPM's two loss terms during training on each data set (recorded every 1% of the steps).")
+        return id
     }
 }

@@ -82,9 +82,10 @@ struct ChapterTables {
                 n: values.count)
     }
 
-    func column(for entry: DatasetResults, ranking: ResultTable.Ranking) -> ResultTable.Column {
-        let metric = entry.data.metric == "f1" ? "F1" : "R²"
-        return .init("\(entry.data.label) (\(metric))", ranking: ranking, alignment: .right)
+    /// A data set's column, headed by its name and what the cells measure (the score's metric by default).
+    func column(for entry: DatasetResults, ranking: ResultTable.Ranking, measure: String? = nil) -> ResultTable.Column {
+        let measure = measure ?? (entry.data.metric == "f1" ? "F1" : "R²")
+        return .init("\(entry.data.label) (\(measure))", ranking: ranking, alignment: .right)
     }
 
     func writeEfficiency(_ paper: PaperTable) throws {
@@ -121,7 +122,7 @@ struct ChapterTables {
                 + "scaled on the real data, categories one-hot divided by √2, both sides at most 50,000 rows); mean ± std over "
                 + "the synthetic samples. Larger means fewer near-copies. The paper's value in brackets where the paper used the "
                 + "same data. Profile \(settings.profile.rawValue).",
-            columns: [.init("Model")] + results.map { column(for: $0, ranking: .unranked) })
+            columns: [.init("Model")] + results.map { column(for: $0, ranking: .unranked, measure: "median DCR") })
         for model in orderedModels where model != .real {
             table.append([.text(model.paperName)] + results.map { entry in
                 guard let cell = entry.cells[model], !cell.medianDCR.isEmpty else { return .missing }

@@ -166,7 +166,7 @@ enum TimeGANSteps {
             }
             let rows = table.rows.map { $0.map(Float.init) }
             // Per-column min-max scaling, then overlapping windows of 24 with stride 1, shuffled (the reference).
-            let scaled = MinMaxScaler(fittingRows: rows).transform(rows: rows)
+            let scaled = MinMaxScaler(fittingRows: rows, epsilon: MinMaxScaler.timeGANEpsilon).transform(rows: rows)
             let windows = SequenceData.windows(rows: scaled, length: settings.sequenceLength, rng: rng.derived(2))
             return PreparedData(id: name, title: name == "stocks" ? "Stocks (GOOG)" : "Energy stand-in (NYC weather)",
                                 windows: windows, featureNames: table.columns)
