@@ -7,7 +7,8 @@ swift="${1:-swift}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 TMPDIR="$tmp" "$swift" test
-left="$(find "$tmp" -mindepth 1 -maxdepth 1 | head -20)"
+# SwiftPM's own lock files and TemporaryDirectory.* folders are the tool's, not the tests'.
+left="$(find "$tmp" -mindepth 1 -maxdepth 1 ! -name 'TemporaryDirectory.*' ! -name '*.lock' | head -20)"
 if [ -n "$left" ]; then
   echo "test: the suite left these in its temporary directory (tests must remove what they create):" >&2
   echo "$left" >&2

@@ -66,6 +66,7 @@ import Testing
 
     @Test func readsAFileAndNamesItsPath() throws {
         let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("f.csv")
         try "a,b\n1,2\n3\n".write(to: url, atomically: true, encoding: .utf8)
         #expect(message { _ = try CSVReader.read(url) } == "\(url.path):3, column 2 (b): ragged row: 1 cells, the header has 2")

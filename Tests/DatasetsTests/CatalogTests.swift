@@ -2,13 +2,21 @@ import Foundation
 import Testing
 @testable import Datasets
 
-@Suite struct CatalogTests {
+@Suite final class CatalogTests {
+    /// The fixtures made by this test, removed when it ends.
+    private var roots: [URL] = []
+
+    deinit {
+        for root in roots { try? FileManager.default.removeItem(at: root) }
+    }
+
     let csv = "Date,Open,Volume\n2004-08-19,100.01,44659000\n2004-08-20,101.01,22834300\n"
     let schema = #"{"columns": [{"name": "Date", "kind": "time"}, {"name": "Open", "kind": "numeric"}, {"name": "Volume", "kind": "numeric"}], "target": null, "task": null}"# + "\n"
 
     /// A manifest and cache in a temporary directory; `prepare` false leaves the cache empty.
     func fixture(prepare: Bool, csvHash: String? = nil) throws -> URL {
         let root = try temporaryDirectory()
+        roots.append(root)
         let folder = root.appendingPathComponent(".cache/data/toy")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: root.appendingPathComponent("data"), withIntermediateDirectories: true)

@@ -72,6 +72,7 @@ private func sampleTable() -> ResultTable {
 
 @Test func tableJSONRoundTripsThroughFiles() throws {
     let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
     let table = sampleTable()
     try table.write(to: directory)
     #expect(try contents(of: directory) == ["ml-efficiency.json", "ml-efficiency.md"])

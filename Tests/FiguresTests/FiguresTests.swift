@@ -49,8 +49,9 @@ func layers(_ sidecar: JSON, panel: Int = 0) -> [JSON] {
     @Test(arguments: Gallery.all.map(\.id))
     func galleryFigureWritesAllFormats(id: String) throws {
         let figure = Gallery.all.first { $0.id == id }!.figure
-        let directory = try ProcessInfo.processInfo.environment["FIGURES_DEMO_DIR"].map { URL(fileURLWithPath: $0) }
-            ?? scratchDirectory()
+        let demo = ProcessInfo.processInfo.environment["FIGURES_DEMO_DIR"].map { URL(fileURLWithPath: $0) }
+        let directory = try demo ?? scratchDirectory()
+        defer { if demo == nil { try? FileManager.default.removeItem(at: directory) } }
         let urls = try figure.write(to: directory, id: id, caption: "Example: \(id).")
         #expect(urls.map(\.lastPathComponent) == ["png", "svg", "pdf", "json"].map { "\(id).\($0)" })
         let png = try PNGImage.read(from: urls[0])
@@ -66,6 +67,7 @@ func layers(_ sidecar: JSON, panel: Int = 0) -> [JSON] {
 
     @Test func twoRendersAreByteIdentical() throws {
         let (first, second) = (try scratchDirectory(), try scratchDirectory())
+        defer { for directory in [first, second] { try? FileManager.default.removeItem(at: directory) } }
         for (id, figure) in Gallery.all {
             let a = try figure.write(to: first, id: id, caption: "c")
             let b = try figure.write(to: second, id: id, caption: "c")
@@ -76,13 +78,16 @@ func layers(_ sidecar: JSON, panel: Int = 0) -> [JSON] {
     }
 
     @Test func pdfCarriesTheFixedCreationDate() throws {
-        let url = try Gallery.lines().write(to: try scratchDirectory(), id: "lines", caption: "c")[2]
+        let directory = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = try Gallery.lines().write(to: directory, id: "lines", caption: "c")[2]
         let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
         #expect(text.contains("/CreationDate (20000101000000Z)"))
     }
 
     @Test func writeLeavesNoTemporaryFiles() throws {
         let directory = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         try Gallery.bars().write(to: directory, id: "bars", caption: "c")
         try Gallery.bars().write(to: directory, id: "bars", caption: "overwritten")
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
@@ -92,6 +97,7 @@ func layers(_ sidecar: JSON, panel: Int = 0) -> [JSON] {
 
     @Test func failedWriteLeavesNothingBehind() throws {
         let directory = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         var figure = Figure()
         figure.panel { $0.line(x: [0, 1], y: [0, .nan]) }
         #expect(throws: FigureError.self) { try figure.write(to: directory, id: "broken", caption: "c") }
@@ -298,7 +304,9 @@ func layers(_ sidecar: JSON, panel: Int = 0) -> [JSON] {
 
 @Suite struct DirectPNG {
     @Test func grayRoundTrip() throws {
-        let url = try scratchDirectory().appendingPathComponent("gray.png")
+        let directory = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("gray.png")
         let pixels: [Float] = [0, 0.5, 1, 0.25, 0.75, 1, 0, 0]
         try PNGImage.write(gray: pixels, width: 4, height: 2, to: url)
         let back = try PNGImage.read(from: url)
@@ -311,7 +319,9 @@ func layers(_ sidecar: JSON, panel: Int = 0) -> [JSON] {
         let gray = Raster(gray: [0.5, 0.5, 0.5, 0.5], width: 2, height: 2)
         let grid = try Raster.grid([red, gray, red], columns: 2, padding: 1, background: 1)
         #expect(grid.width == 5 && grid.height == 5 && grid.channels == .rgb)
-        let url = try scratchDirectory().appendingPathComponent("grid.png")
+        let directory = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("grid.png")
         try PNGImage.write(grid, to: url)
         let back = try PNGImage.read(from: url)
         #expect(back.width == 5 && back.height == 5)
@@ -322,7 +332,9 @@ func layers(_ sidecar: JSON, panel: Int = 0) -> [JSON] {
     }
 
     @Test func badRasterThrows() throws {
-        let url = try scratchDirectory().appendingPathComponent("bad.png")
+        let directory = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("bad.png")
         #expect(throws: FigureError.self) { try PNGImage.write(gray: [0, 1], width: 2, height: 2, to: url) }
         #expect(throws: FigureError.self) { try PNGImage.write(rgb: [0, .nan, 0], width: 1, height: 1, to: url) }
         #expect(!FileManager.default.fileExists(atPath: url.path))
