@@ -6,69 +6,12 @@ import Glibc
 
 /// The chapter frame as a user meets it: bad options are refused before anything is written, a run publishes all
 /// of its outputs or none, a cache entry edited by hand is recomputed, and two runs write the same bytes.
-final class RunSafetyTests: XCTestCase {
-    var root: URL!
-
-    override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("chapter3-safety-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: root)
-    }
-
-    /// The chapter3 executable SwiftPM built next to this test bundle.
-    var executable: URL {
-        var directory = Bundle.main.bundleURL
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("chapter3")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return Bundle.main.bundleURL.appendingPathComponent("chapter3")
-    }
-
-    func process(_ arguments: [String], root: String? = nil) -> (Process, Pipe) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments + ["--root", root ?? self.root.path, "--threads", "1"]
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = FileHandle.nullDevice
-        return (process, pipe)
-    }
-
-    func run(_ arguments: [String], root: String? = nil) throws -> (status: Int32, stderr: String) {
-        let (process, pipe) = process(arguments, root: root)
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
-    /// 200 rows of a small classification table.
-    func writeToyCSV() throws -> URL {
-        var state: UInt64 = 7
-        func next() -> Double {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Double(state >> 11) / Double(1 << 53)
-        }
-        var lines = ["x1,x2,c,y"]
-        for _ in 0..<200 {
-            let x1 = next() * 4 - 2
-            lines.append(String(format: "%.4f,%d,%@,%@", x1, Int(next() * 5), next() < 0.5 ? "red" : "blue",
-                                x1 + next() - 0.5 > 0 ? "yes" : "no"))
-        }
-        let url = root.appendingPathComponent("toy.csv")
-        try lines.joined(separator: "\n").appending("\n").write(to: url, atomically: true, encoding: .utf8)
-        return url
-    }
-
+final class RunSafetyTests: ChapterProgramTestCase {
     /// A catalog in the temporary root whose `diabetes` entry is the toy table (the catalog checks only the hashes
     /// its manifest records), for a catalog run without the real data.
     func catalogRunArguments() throws -> [String] {
         let csv = try Data(contentsOf: writeToyCSV())
+        let rows = csv.filter { $0 == UInt8(ascii: "\n") }.count - 1
         let schema = Data(#"{"columns": [{"name": "x1", "kind": "numeric"}, {"name": "x2", "kind": "numeric"}, {"name": "c", "kind": "categorical"}, {"name": "y", "kind": "categorical"}], "target": "y", "task": "binclass"}"#.utf8)
         let folder = root.appendingPathComponent(".cache/data/diabetes")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -78,7 +21,7 @@ final class RunSafetyTests: XCTestCase {
         try """
         {"datasets": [{"name": "diabetes", "description": "toy", "standIn": null, "registry": "pypi", "package": "p",
           "version": "1", "notes": [], "output": {"csv": "diabetes.csv", "sha256": "\(sha256(csv))",
-          "schemaSHA256": "\(sha256(schema))", "rows": 200}}]}
+          "schemaSHA256": "\(sha256(schema))", "rows": \(rows)}}]}
         """.write(to: root.appendingPathComponent("data/sources.json"), atomically: true, encoding: .utf8)
         // The paper's numbers, which the tables and figures are set beside.
         let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
