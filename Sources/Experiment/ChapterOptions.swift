@@ -12,7 +12,7 @@ public struct ChapterOptions: ParsableArguments {
     @Option(help: "Seed for every random draw of the run.")
     public var seed: UInt64 = 0
 
-    @Option(help: "Threads for OpenBLAS and the core's kernels (results do not depend on it).",
+    @Option(help: "Threads sharing the core's matrix products and kernels (results do not depend on it).",
             transform: OptionValue.integer(atLeast: 1))
     public var threads: Int = 1
 
