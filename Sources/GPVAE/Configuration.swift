@@ -70,13 +70,16 @@ public struct GPVAEConfig: Codable, Equatable, Sendable {
     public var gradientClip: Double
     /// Physionet's schedule: every this many epochs the learning rate halves, never below a tenth of the start.
     public var learningRateHalvingEpochs: Int?
+    /// The reference's quirk: non-finite NLL and KL terms count as 0 and non-finite gradient entries are replaced
+    /// (NumPy's nan_to_num). Off, a non-finite loss or gradient stops training with an error instead.
+    public var replaceNonFinite: Bool
 
     public init(model: GPVAEModelKind = .gpVAE, latentDimension: Int, encoderSizes: [Int], decoderSizes: [Int],
                 windowSize: Int = 3, kernel: GPKernel = GPKernel(), kernelScales: Int = 1, beta: Double,
                 likelihood: GPVAELikelihood, bandActivation: GPVAEBandActivation = .softplus, image: ImageShape? = nil,
                 preprocessorSizes: [Int] = [256], preprocessorKernelSize: Int = 3, learningRate: Double = 1e-3,
                 batchSize: Int = 64, epochs: Int, steps: Int? = nil, gradientClip: Double = 1e4,
-                learningRateHalvingEpochs: Int? = nil) {
+                learningRateHalvingEpochs: Int? = nil, replaceNonFinite: Bool = true) {
         self.model = model
         self.latentDimension = latentDimension
         self.encoderSizes = encoderSizes
@@ -96,6 +99,7 @@ public struct GPVAEConfig: Codable, Equatable, Sendable {
         self.steps = steps
         self.gradientClip = gradientClip
         self.learningRateHalvingEpochs = learningRateHalvingEpochs
+        self.replaceNonFinite = replaceNonFinite
     }
 
     /// Optimiser steps for a training set of `size` series: `steps`, or epochs·size/batch as the reference.

@@ -23,7 +23,7 @@ public final class GPVAE {
 
     /// Trains on the observed entries of `data`, as the reference's train.py: Adam, batches drawn from a fresh
     /// shuffle each epoch (the last one of an epoch may be smaller), non-finite gradient entries replaced as NumPy's
-    /// `nan_to_num` does, the global gradient norm clipped, the last state kept (no validation selection).
+    /// `nan_to_num` does (or an error, without `replaceNonFinite`), the global gradient norm clipped, the last state kept (no validation selection).
     /// Same seed, same model, at any thread count. `progress(step, steps, loss)` is called after every step.
     public static func train(on data: IncompleteSeries, config: GPVAEConfig, seed: UInt64,
                              progress: ((Int, Int, GPVAELoss) -> Void)? = nil) throws -> GPVAE {
@@ -39,7 +39,7 @@ public final class GPVAE {
         let steps = config.stepCount(trainingSize: data.count)
         let batch = Swift.min(config.batchSize, data.count)
         let optimizer = Adam(for: network, learningRate: Float(config.learningRate))
-        let parameters = network.parameters
+        let named = network.namedParameters(), parameters = named.map(\.1)
         let every = Swift.max(steps / 100, 1)
         // The reference halves the rate every `halving` epochs of steps/epochs steps each.
         let halvingInterval = config.learningRateHalvingEpochs.map { $0 * Swift.max(steps / Swift.max(config.epochs, 1), 1) }
@@ -52,7 +52,11 @@ public final class GPVAE {
             let (loss, nll, kl) = network.loss(values: x, observed: observed, rng: noise)
             guard loss.item.isFinite else { throw GPVAEError.nonFinite(step: step, quantity: "loss") }
             loss.backward()
-            for p in parameters { if let g = p.grad { p.setGrad(Self.finiteGradient(g)) } }
+            for (name, p) in named {
+                guard let g = p.grad, g.withBuffer({ $0.contains { !$0.isFinite } }) else { continue }
+                guard config.replaceNonFinite else { throw GPVAEError.nonFinite(step: step, quantity: "gradient of \(name)") }
+                p.setGrad(Self.finiteGradient(g))
+            }
             clipGradientNorm(parameters, maxNorm: Float(config.gradientClip))
             optimizer.step()
             network.zeroGrad()
@@ -65,9 +69,8 @@ public final class GPVAE {
         }
     }
 
-    /// NumPy's nan_to_num: NaN → 0, ±∞ → ±greatest finite value. Returns the same tensor when all are finite.
+    /// NumPy's nan_to_num: NaN → 0, ±∞ → ±greatest finite value.
     static func finiteGradient(_ g: Tensor) -> Tensor {
-        guard g.withBuffer({ $0.contains { !$0.isFinite } }) else { return g }
         let fixed = g.scalars.map { v -> Float in
             v.isNaN ? 0 : (v.isInfinite ? (v > 0 ? .greatestFiniteMagnitude : -.greatestFiniteMagnitude) : v)
         }
@@ -115,6 +118,19 @@ public final class GPVAE {
         return (0..<count).map { _ in
             let r = batched(data) { x, _ in network.decodedMean(network.posterior(x).sample(rng: rng)).scalars }
             return r.indices.map { data.missing[$0] ? r[$0] : data.values[$0] }
+        }
+    }
+
+    /// Per-entry standard deviation of the decoded mean over `count` posterior samples of z (0 at observed
+    /// entries): the model's uncertainty about each imputed value, for bands and the CSV's uncertainty column.
+    public func imputationDeviations(_ data: IncompleteSeries, count: Int, seed: UInt64) throws -> [Float] {
+        guard count >= 2 else { throw GPVAEError.invalidConfig("need at least two posterior samples for a spread, got \(count)") }
+        let samples = try sampledImputations(data, count: count, seed: seed)
+        return data.values.indices.map { i in
+            guard data.missing[i] else { return 0 }
+            let mean = samples.reduce(0.0) { $0 + Double($1[i]) } / Double(count)
+            let variance = samples.reduce(0.0) { $0 + (Double($1[i]) - mean) * (Double($1[i]) - mean) } / Double(count - 1)
+            return Float(variance.squareRoot())
         }
     }
 

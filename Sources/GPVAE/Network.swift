@@ -122,15 +122,18 @@ public final class GPVAENetwork: Module {
     }
 
     /// The negative ELBO of one batch, averaged over series: NLL (over observed entries, except the VAE, which
-    /// counts every entry as the reference's does) + β·KL, with non-finite terms zeroed as the reference does.
+    /// counts every entry as the reference's does) + β·KL, with non-finite terms zeroed as the reference does
+    /// (`replaceNonFinite`).
     /// Returns (loss, mean NLL, mean KL).
     public func loss(values x: Tensor, observed: Tensor, rng: RandomGenerator) -> (loss: Tensor, nll: Double, kl: Double) {
         let q = posterior(x)
         let z = q.sample(rng: rng)
-        var nll = Self.zeroingNonFinite(negativeLogLikelihood(output: decode(z), target: x))
+        let replace = config.replaceNonFinite
+        var nll = negativeLogLikelihood(output: decode(z), target: x)
+        if replace { nll = Self.zeroingNonFinite(nll) }
         if config.model != .vae { nll = nll * observed }
         let nllPerSeries = nll.sum(axes: [1, 2])
-        let kl = Self.zeroingNonFinite(klDivergence(q))
+        let kl = replace ? Self.zeroingNonFinite(klDivergence(q)) : klDivergence(q)
         let loss = (nllPerSeries + kl * Float(config.beta)).mean()
         return (loss, Double(nllPerSeries.mean().item), Double(kl.mean().item))
     }

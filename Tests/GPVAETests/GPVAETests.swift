@@ -88,6 +88,17 @@ func likelihoodMasking(kind: GPVAEModelKind) throws {
     #expect(Swift.abs(nll - expected) < 1e-4 * Swift.max(1, Swift.abs(expected)))
 }
 
+@Test func nonFiniteGradientsAreReplacedAsNumPyDoesOrStopTraining() throws {
+    let fixed = GPVAE.finiteGradient(Tensor([.nan, .infinity, -.infinity, 1.5], shape: [4])).scalars
+    #expect(fixed == [0, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 1.5])
+    // A learning rate that blows the weights up ends in a clear error, not in silent NaNs.
+    var config = smallConfig(steps: 50)
+    config.learningRate = 1e30
+    config.replaceNonFinite = false
+    let data = try SyntheticSeries(count: 40, seed: 9).series
+    #expect(throws: GPVAEError.self) { try GPVAE.train(on: data, config: config, seed: 0) }
+}
+
 @Suite(.serialized) struct TrainingTests {
     /// Same seed, same losses and imputations. Across thread counts the kit's own ops agree, but OpenBLAS's
     /// sgemm does not (on this machine 32×32×320 and 4096×64×64 products differ in the last bits between one and
@@ -132,5 +143,10 @@ func likelihoodMasking(kind: GPVAEModelKind) throws {
         #expect(model.losses.last!.loss < model.losses.first!.loss)
         let nll = try model.negativeLogLikelihood(test.series, truth: test.truth, mask: mask, seed: 2)
         #expect(nll.isFinite && nll > 0.5 * Foundation.log(2 * .pi))
+        // Posterior samples spread at missing entries only, and the banded posterior's variances are positive.
+        let deviations = try model.imputationDeviations(test.series, count: 8, seed: 3)
+        #expect(deviations.indices.allSatisfy { mask[$0] ? deviations[$0] > 0 : deviations[$0] == 0 })
+        let latent = try model.latentPosterior(test.series)
+        #expect(latent.variance.count == 64 * 10 * 4 && latent.variance.allSatisfy { $0 > 0 })
     }
 }
