@@ -52,7 +52,8 @@ public final class RITS: Module {
         super.init()
     }
 
-    /// Runs over x, m, δ ([B, T, D] each). Returns the blended estimates ĉ per step [B, T, D] and the loss (the
+    /// Runs over x, m, δ ([B, T, D] each). Returns the completed series (x where observed, the blended estimate ĉ
+    /// elsewhere) [B, T, D] and the loss (the
     /// masked MAE of x̂, ẑ and ĉ, each normalised by the observed count of its step, averaged over steps).
     func callAsFunction(values x: Tensor, observed m: Tensor, gaps delta: Tensor) -> (estimates: Tensor, loss: Tensor) {
         let (b, t, d, h) = (x.shape[0], x.shape[1], features, hidden)
@@ -76,8 +77,9 @@ public final class RITS: Module {
             let beta = combine(Tensor.concat([gammaX, mt], axis: 1)).sigmoid()
             let cHat = beta * zHat + (1 - beta) * xHat
             loss = loss + mae(xHat) + mae(zHat) + mae(cHat)
-            estimates.append(cHat)
-            let input = Tensor.concat([mt * xt + (1 - mt) * cHat, mt], axis: 1)
+            let completedEstimate = mt * xt + (1 - mt) * cHat
+            estimates.append(completedEstimate)
+            let input = Tensor.concat([completedEstimate, mt], axis: 1)
             let gates = lstmInput(input) + lstmHidden(state)
             let i = gates.sliced(axis: 1, 0..<h).sigmoid(), f = gates.sliced(axis: 1, h..<(2 * h)).sigmoid()
             let g = gates.sliced(axis: 1, (2 * h)..<(3 * h)).tanh(), o = gates.sliced(axis: 1, (3 * h)..<(4 * h)).sigmoid()
@@ -88,8 +90,8 @@ public final class RITS: Module {
     }
 }
 
-/// BRITS: a RITS forward in time and one backward, trained together with a consistency term; the imputation is
-/// the mean of the two directions' estimates at missing entries.
+/// BRITS: a RITS forward in time and one backward, trained together with a consistency term (the mean |difference|
+/// of the two directions' completed series, so only missing entries count); the imputation is their mean.
 public final class BRITS {
     public let config: BRITSConfig
     public let forward: RITS
