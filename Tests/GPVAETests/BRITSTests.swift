@@ -24,3 +24,17 @@ import Tensor
     let imputed = try model.impute(test.series)
     #expect(imputed.indices.allSatisfy { mask[$0] || imputed[$0] == test.series.values[$0] })
 }
+
+/// The composed RITS loss and its estimates differentiate correctly with respect to every parameter.
+@Test func ritsGradientsMatchFiniteDifferences() throws {
+    let rng = RandomGenerator(seed: 12)
+    let rits = RITS(features: 3, hidden: 4, rng: rng)
+    let x = rng.normal([2, 4, 3])
+    let m = Tensor([1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1], shape: [2, 4, 3])
+    let gaps = BRITS.gaps(m)
+    let result = checkGradients(of: rits.parameters) { _ in
+        let (estimates, loss) = rits(values: x, observed: m, gaps: gaps)
+        return estimates.sum() * 0.1 + loss
+    }
+    #expect(result.maxRelativeError < 1e-2, "\(result)")
+}
