@@ -58,6 +58,7 @@ let package = Package(
         .target(name: "TimeGAN", dependencies: ["NN", "Tensor", "Datasets"]),
         .target(name: "TabularDiffusion", dependencies: ["NN", "Tensor", "Datasets"]),
         .target(name: "TabularBaselines", dependencies: ["NN", "Tensor", "Datasets"]),
+        .target(name: "GPVAE", dependencies: ["NN", "Tensor"]),
 
         // Chapter programs: thin experiments over the libraries.
         .executableTarget(name: "Talk", dependencies: [
@@ -86,6 +87,7 @@ let package = Package(
         .testTarget(name: "ReportTests", dependencies: ["Report", "Artifacts", "Experiment"]),
         .testTarget(name: "TabularDiffusionTests", dependencies: ["TabularDiffusion", "Datasets", "NN", "Tensor"]),
         .testTarget(name: "TabularBaselinesTests", dependencies: ["TabularBaselines", "Datasets", "NN", "Tensor"]),
+        .testTarget(name: "GPVAETests", dependencies: ["GPVAE", "Evaluation", "NN", "Tensor"]),
         // Runs the chapter3 executable (built alongside) as a practitioner would.
         .testTarget(name: "Chapter3Tests", dependencies: ["Chapter3"]),
     ]
