@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 swift="${1:-swift}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-TMPDIR="$tmp" "$swift" test
+# Build first, outside the private TMPDIR: the compiler keeps generated sources there.
+"$swift" build --build-tests
+TMPDIR="$tmp" "$swift" test --skip-build
 # SwiftPM's own lock files and TemporaryDirectory.* folders are the tool's, not the tests'.
 left="$(find "$tmp" -mindepth 1 -maxdepth 1 ! -name 'TemporaryDirectory.*' ! -name '*.lock' | head -20)"
 if [ -n "$left" ]; then

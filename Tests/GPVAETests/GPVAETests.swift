@@ -118,9 +118,7 @@ func likelihoodMasking(kind: GPVAEModelKind) throws {
 }
 
 @Suite(.serialized) struct TrainingTests {
-    /// Same seed, same losses and imputations, at one thread or two. With OPENBLAS_CORETYPE forcing a kernel
-    /// (this workplace sets Haswell) OpenBLAS's sgemm itself differs in the last bits between one and two threads,
-    /// and the core's own thread-count tests fail the same way; there the cross-thread half is a known issue.
+    /// Same seed, same losses and imputations, at one thread or two.
     @Test func trainingIsDeterministicAcrossRunsAndThreadCounts() throws {
         let original = Threading.threadCount
         defer { Threading.setThreadCount(original) }
@@ -132,11 +130,7 @@ func likelihoodMasking(kind: GPVAEModelKind) throws {
         }
         let a = try run(threads: 2), b = try run(threads: 2), c = try run(threads: 1)
         #expect(a.0 == b.0 && a.1 == b.1)
-        withKnownIssue("OpenBLAS sgemm results depend on the thread count under a forced core type") {
-            #expect(a.0 == c.0 && a.1 == c.1)
-        } when: {
-            ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] != nil
-        }
+        #expect(a.0 == c.0 && a.1 == c.1)
         let other = try GPVAE.train(on: data, config: smallConfig(steps: 12), seed: 4)
         #expect(other.losses != a.0)
     }
