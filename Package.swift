@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "report", targets: ["ReportTool"]),
         .executable(name: "kit-bench", targets: ["Bench"]),
         .executable(name: "talk", targets: ["Talk"]),
+        .executable(name: "chapter1", targets: ["Chapter1"]),
         .executable(name: "chapter3", targets: ["Chapter3"]),
     ],
     dependencies: [
@@ -65,6 +66,10 @@ let package = Package(
             "GAN", "TimeGAN", "Evaluation", "Datasets", "Experiment", "Figures", "Tensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/talk", exclude: ["slides.md"]),
+        .executableTarget(name: "Chapter1", dependencies: [
+            "GPVAE", "Evaluation", "Datasets", "Experiment", "Figures", "Tensor",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "chapters/1-gpvae", exclude: ["chapter.md"]),
         .executableTarget(name: "Chapter3", dependencies: [
             "TabularDiffusion", "TabularBaselines", "Evaluation", "Datasets", "Experiment", "Figures", "Artifacts", "Report", "Tensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

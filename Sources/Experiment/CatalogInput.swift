@@ -11,10 +11,17 @@ extension ExperimentRun {
     public func catalogTable(named name: String) throws -> (table: Table, inputHash: String) {
         let catalog = try DataCatalog(root: root)
         let table = try catalog.table(named: name)
+        return (table, try recordCatalogInputs(named: name, in: catalog))
+    }
+
+    /// Records the checked files of catalog data set `name` as inputs of this run (each hashed once, by the
+    /// catalog's check) and returns one digest of them for cache keys; the caller reads the data through `catalog`.
+    @discardableResult
+    public func recordCatalogInputs(named name: String, in catalog: DataCatalog) throws -> String {
         let files = try catalog.files(named: name)
         for file in files {
             recordInput(file.url, sha256: file.sha256)
         }
-        return (table, SHA256Hex.digest(of: files.map(\.sha256).joined(separator: "\n")))
+        return SHA256Hex.digest(of: files.map(\.sha256).joined(separator: "\n"))
     }
 }

@@ -25,12 +25,14 @@ public struct FileAssets: AssetProvider {
     public func figure(chapter: String, id: String) -> FigureAsset? {
         let dir = root.appendingPathComponent("figures/\(chapter)", isDirectory: true)
         let caption = sidecarCaption(dir.appendingPathComponent("\(id).json"))
-        for (ext, mime) in [("svg", "image/svg+xml"), ("png", "image/png")] {
-            if let d = try? Data(contentsOf: dir.appendingPathComponent("\(id).\(ext)")) {
-                return FigureAsset(mime: mime, data: d, caption: caption)
-            }
+        let svg = try? Data(contentsOf: dir.appendingPathComponent("\(id).svg"))
+        let png = try? Data(contentsOf: dir.appendingPathComponent("\(id).png"))
+        // Vector unless the figure is mostly raster images: Cairo's SVG then carries them uncompressed, many
+        // times the PNG's size (a grid of digit frames: 8 MB against 110 KB).
+        if let svg, png == nil || svg.count <= 4 * png!.count {
+            return FigureAsset(mime: "image/svg+xml", data: svg, caption: caption)
         }
-        return nil
+        return png.map { FigureAsset(mime: "image/png", data: $0, caption: caption) }
     }
 
     public func table(chapter: String, id: String) -> TableAsset? {
