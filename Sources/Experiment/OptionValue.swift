@@ -12,7 +12,7 @@ import Foundation
 public enum OptionValue {
     /// A comma-separated list of distinct names from `allowed`, in the order given. An empty list is refused (it
     /// would run nothing and still replace the previous run's results), and so is a name given twice.
-    public static func list(allowed: [String]) -> (String) throws -> [String] {
+    public static func list(allowed: [String]) -> @Sendable (String) throws -> [String] {
         { text in
             let names = text.split(separator: ",", omittingEmptySubsequences: false)
                 .map { $0.trimmingCharacters(in: .whitespaces) }
@@ -32,14 +32,14 @@ public enum OptionValue {
     }
 
     /// `list(allowed:)` for an enumeration whose raw values are the names.
-    public static func list<Value: RawRepresentable & CaseIterable>(of type: Value.Type) -> (String) throws -> [Value]
+    public static func list<Value: RawRepresentable & CaseIterable>(of type: Value.Type) -> @Sendable (String) throws -> [Value]
     where Value.RawValue == String {
         let parse = list(allowed: Value.allCases.map(\.rawValue))
         return { text in try parse(text).compactMap(Value.init(rawValue:)) }
     }
 
     /// A whole number of at least `minimum` (a count of steps or threads), so that no later range can be empty.
-    public static func integer(atLeast minimum: Int) -> (String) throws -> Int {
+    public static func integer(atLeast minimum: Int) -> @Sendable (String) throws -> Int {
         { text in
             guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
                 throw OptionValueError("not a whole number")
