@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// N sequences of T steps of D features with their masks, as flat row-major Float32 arrays: what an imputation
@@ -70,21 +69,23 @@ public struct SequenceSet: Equatable, Sendable {
                            labels: indices.map { labels[$0] }, classes: classes)
     }
 
-    /// SHA-256 of the shape, every array (little-endian Float32 bits) and the labels: equal hashes, equal data.
+    /// SHA-256 identifying the set: of a text holding the shape and the SHA-256 of every 1 MiB block of each
+    /// array (little-endian Float32 bits) and of the labels (Int32). Equal hashes, equal data; a large set is
+    /// never copied whole.
     public var sha256: String {
-        var hasher = SHA256()
-        func update(_ words: [UInt32]) {
-            words.map(\.littleEndian).withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        /// The digests of `count` 32-bit words in blocks of 2¹⁸ (1 MiB).
+        func blocks(_ count: Int, _ word: (Int) -> UInt32) -> String {
+            stride(from: 0, to: max(count, 1), by: 1 << 18).map { start in
+                let block = (start..<min(start + (1 << 18), count)).map { word($0).littleEndian }
+                return sha256Hex(of: block.withUnsafeBytes { Data($0) })
+            }.joined(separator: ",")
         }
-        update([count, length, features, classes].map { UInt32($0) })
-        for array in [values, observed, scored, present, times] {
-            // In blocks, so a large set is never copied whole.
-            for start in stride(from: 0, to: array.count, by: 1 << 16) {
-                update(array[start..<min(start + (1 << 16), array.count)].map(\.bitPattern))
-            }
+        var text = "shape:\(count),\(length),\(features) classes:\(classes)\n"
+        for (name, array) in [("values", values), ("observed", observed), ("scored", scored), ("present", present), ("times", times)] {
+            text += "\(name):\(blocks(array.count) { array[$0].bitPattern })\n"
         }
-        update(labels.map { UInt32(bitPattern: Int32($0)) })
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        text += "labels:\(blocks(labels.count) { UInt32(bitPattern: Int32(labels[$0])) })\n"
+        return sha256Hex(of: Data(text.utf8))
     }
 }
 
