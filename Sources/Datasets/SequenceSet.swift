@@ -70,21 +70,20 @@ public struct SequenceSet: Equatable, Sendable {
     }
 
     /// SHA-256 identifying the set: of a text holding the shape and the SHA-256 of every 1 MiB block of each
-    /// array (little-endian Float32 bits) and of the labels (Int32). Equal hashes, equal data; a large set is
-    /// never copied whole.
+    /// array (Float32 bits) and of the labels (Int32), in the host's byte order — little-endian on every platform
+    /// the kit builds for. Equal hashes, equal data; a large set is never copied whole.
     public var sha256: String {
-        /// The digests of `count` 32-bit words in blocks of 2¹⁸ (1 MiB).
-        func blocks(_ count: Int, _ word: (Int) -> UInt32) -> String {
-            stride(from: 0, to: max(count, 1), by: 1 << 18).map { start in
-                let block = (start..<min(start + (1 << 18), count)).map { word($0).littleEndian }
-                return sha256Hex(of: block.withUnsafeBytes { Data($0) })
+        func blocks<Element>(_ array: [Element]) -> String {
+            let step = (1 << 20) / MemoryLayout<Element>.stride
+            return stride(from: 0, to: max(array.count, 1), by: step).map { start in
+                array[start..<min(start + step, array.count)].withUnsafeBytes { sha256Hex(of: Data($0)) }
             }.joined(separator: ",")
         }
         var text = "shape:\(count),\(length),\(features) classes:\(classes)\n"
         for (name, array) in [("values", values), ("observed", observed), ("scored", scored), ("present", present), ("times", times)] {
-            text += "\(name):\(blocks(array.count) { array[$0].bitPattern })\n"
+            text += "\(name):\(blocks(array))\n"
         }
-        text += "labels:\(blocks(labels.count) { UInt32(bitPattern: Int32(labels[$0])) })\n"
+        text += "labels:\(blocks(labels.map { Int32($0) }))\n"
         return sha256Hex(of: Data(text.utf8))
     }
 }
