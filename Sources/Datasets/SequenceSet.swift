@@ -47,6 +47,12 @@ public struct SequenceSet: Equatable, Sendable {
     /// The model's input: observed values, 0 elsewhere.
     public var input: [Float] { zip(values, observed).map { $0 * $1 } }
 
+    /// true where the model does not see the entry (GPVAE's `IncompleteSeries` takes `input` and this).
+    public var missing: [Bool] { observed.map { $0 == 0 } }
+
+    /// true where imputation is scored (the `mask` of Evaluation's `ImputationMetrics`).
+    public var scoredMask: [Bool] { scored.map { $0 != 0 } }
+
     /// Fraction of the real (non-padding) entries the model does not see.
     public var missingRate: Double {
         var hidden = 0.0, real = 0.0
