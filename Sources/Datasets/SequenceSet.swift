@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// N sequences of T steps of D features with their masks, as flat row-major Float32 arrays: what an imputation
@@ -48,6 +47,12 @@ public struct SequenceSet: Equatable, Sendable {
     /// The model's input: observed values, 0 elsewhere.
     public var input: [Float] { zip(values, observed).map { $0 * $1 } }
 
+    /// true where the model does not see the entry (GPVAE's `IncompleteSeries` takes `input` and this).
+    public var missing: [Bool] { observed.map { $0 == 0 } }
+
+    /// true where imputation is scored (the `mask` of Evaluation's `ImputationMetrics`).
+    public var scoredMask: [Bool] { scored.map { $0 != 0 } }
+
     /// Fraction of the real (non-padding) entries the model does not see.
     public var missingRate: Double {
         var hidden = 0.0, real = 0.0
@@ -70,21 +75,22 @@ public struct SequenceSet: Equatable, Sendable {
                            labels: indices.map { labels[$0] }, classes: classes)
     }
 
-    /// SHA-256 of the shape, every array (little-endian Float32 bits) and the labels: equal hashes, equal data.
+    /// SHA-256 identifying the set: of a text holding the shape and the SHA-256 of every 1 MiB block of each
+    /// array (Float32 bits) and of the labels (Int32), in the host's byte order — little-endian on every platform
+    /// the kit builds for. Equal hashes, equal data; a large set is never copied whole.
     public var sha256: String {
-        var hasher = SHA256()
-        func update(_ words: [UInt32]) {
-            words.map(\.littleEndian).withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        func blocks<Element>(_ array: [Element]) -> String {
+            let step = (1 << 20) / MemoryLayout<Element>.stride
+            return stride(from: 0, to: max(array.count, 1), by: step).map { start in
+                array[start..<min(start + step, array.count)].withUnsafeBytes { sha256Hex(of: Data($0)) }
+            }.joined(separator: ",")
         }
-        update([count, length, features, classes].map { UInt32($0) })
-        for array in [values, observed, scored, present, times] {
-            // In blocks, so a large set is never copied whole.
-            for start in stride(from: 0, to: array.count, by: 1 << 16) {
-                update(array[start..<min(start + (1 << 16), array.count)].map(\.bitPattern))
-            }
+        var text = "shape:\(count),\(length),\(features) classes:\(classes)\n"
+        for (name, array) in [("values", values), ("observed", observed), ("scored", scored), ("present", present), ("times", times)] {
+            text += "\(name):\(blocks(array))\n"
         }
-        update(labels.map { UInt32(bitPattern: Int32($0)) })
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        text += "labels:\(blocks(labels.map { Int32($0) }))\n"
+        return sha256Hex(of: Data(text.utf8))
     }
 }
 

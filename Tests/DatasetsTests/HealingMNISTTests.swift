@@ -51,6 +51,8 @@ import Testing
         #expect(set.values.allSatisfy { $0 == 0 || $0 == 1 })
         #expect(set.observed.allSatisfy { $0 == 0 || $0 == 1 })
         #expect(zip(set.observed, set.scored).allSatisfy { $0 + $1 == 1 })
+        #expect(set.missing == set.scoredMask && set.missing == set.observed.map { $0 == 0 })
+        #expect(zip(set.input, zip(set.values, set.missing)).allSatisfy { $0 == ($1.1 ? 0 : $1.0) })
         #expect(set.present.allSatisfy { $0 == 1 })
         #expect(Array(set.times[0..<10]) == (0..<10).map(Float.init))
         // Frames differ: the digit turns.
