@@ -158,11 +158,8 @@ extension SequenceSet {
     /// The model's view: observed values, and every other entry (hidden, a real gap, padding) missing.
     func incomplete() throws -> IncompleteSeries {
         try IncompleteSeries(count: count, length: length, features: features, values: values,
-                             missing: observed.map { $0 == 0 })
+                             missing: missing)
     }
-
-    /// Entries scored for imputation.
-    var scoredMask: [Bool] { scored.map { $0 > 0 } }
 
     /// Mean over consecutive real steps of the mean squared change per feature, for sequences shaped like this set.
     func roughness(_ x: [Float]) -> Double {
