@@ -93,7 +93,9 @@ let package = Package(
         .testTarget(name: "TabularDiffusionTests", dependencies: ["TabularDiffusion", "Datasets", "NN", "Tensor"]),
         .testTarget(name: "TabularBaselinesTests", dependencies: ["TabularBaselines", "Datasets", "NN", "Tensor"]),
         .testTarget(name: "GPVAETests", dependencies: ["GPVAE", "Evaluation", "NN", "Tensor"]),
-        // Runs the chapter3 executable (built alongside) as a practitioner would.
-        .testTarget(name: "Chapter3Tests", dependencies: ["Chapter3"]),
+        // The chapter programs' end-to-end tests run their executables (built alongside) as a user would.
+        .target(name: "ChapterProgramSupport", path: "Tests/ChapterProgramSupport"),
+        .testTarget(name: "Chapter1Tests", dependencies: ["Chapter1", "ChapterProgramSupport"]),
+        .testTarget(name: "Chapter3Tests", dependencies: ["Chapter3", "ChapterProgramSupport"]),
     ]
 )

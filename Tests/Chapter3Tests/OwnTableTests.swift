@@ -3,7 +3,7 @@ import XCTest
 
 /// `chapter3 --csv`: a practitioner's table runs end to end at the smoke profile, and bad input stops with a
 /// message naming file, line and column (or option), a non-zero exit and nothing written.
-final class OwnTableTests: ChapterProgramTestCase {
+final class OwnTableTests: Chapter3TestCase {
     var outputs: URL { root.appendingPathComponent("reports") }
 
     func testOwnCSVRunsEndToEnd() throws {

@@ -6,7 +6,7 @@ import Glibc
 
 /// The chapter frame as a user meets it: bad options are refused before anything is written, a run publishes all
 /// of its outputs or none, a cache entry edited by hand is recomputed, and two runs write the same bytes.
-final class RunSafetyTests: ChapterProgramTestCase {
+final class RunSafetyTests: Chapter3TestCase {
     /// A catalog in the temporary root whose `diabetes` entry is the toy table (the catalog checks only the hashes
     /// its manifest records), for a catalog run without the real data.
     func catalogRunArguments() throws -> [String] {

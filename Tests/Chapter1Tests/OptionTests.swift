@@ -1,0 +1,32 @@
+import ChapterProgramSupport
+import Foundation
+import XCTest
+
+/// `chapter1` is one of the chapter programs built on the shared frame: its options are refused as every
+/// chapter's are, and a missing data set names the command that prepares it, before anything is written.
+final class OptionTests: ChapterProgramTestCase {
+    override var program: String { "chapter1" }
+
+    func assertRefused(_ arguments: [String], mentioning text: String, root: String? = nil,
+                       file: StaticString = #filePath, line: UInt = #line) throws {
+        let result = try run(arguments, root: root)
+        XCTAssertNotEqual(result.status, 0, result.stderr, file: file, line: line)
+        XCTAssertTrue(result.stderr.contains(text), result.stderr, file: file, line: line)
+        XCTAssertFalse(result.stderr.contains("Fatal error"), result.stderr, file: file, line: line)
+        let written = try FileManager.default.contentsOfDirectory(atPath: self.root.path)
+        XCTAssertEqual(written.filter { $0 != ".cache" }, [], "nothing may be written", file: file, line: line)
+    }
+
+    func testBadOptionsAreRefused() throws {
+        try assertRefused(["--datasets", ""], mentioning: "--datasets")
+        try assertRefused(["--datasets", "hmnist,hmnist"], mentioning: "hmnist")
+        try assertRefused(["--datasets", "sprites"], mentioning: "sprites")
+        try assertRefused(["--profile", "huge"], mentioning: "--profile")
+        try assertRefused(["--threads", "0"], mentioning: "--threads")
+        try assertRefused([], mentioning: "--root", root: root.appendingPathComponent("absent").path)
+    }
+
+    func testMissingDataSaysHowToGetIt() throws {
+        try assertRefused(["--profile", "smoke", "--datasets", "clinical"], mentioning: "data")
+    }
+}

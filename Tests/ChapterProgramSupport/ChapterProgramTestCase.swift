@@ -1,0 +1,50 @@
+import Foundation
+import XCTest
+
+/// What every end-to-end test of a chapter program needs: a fresh root per test (removed afterwards), the
+/// executable SwiftPM built next to the test bundle, and a way to run it there. Subclasses name the program.
+open class ChapterProgramTestCase: XCTestCase {
+    public var root: URL!
+
+    /// The executable's name, e.g. `chapter3`.
+    open var program: String { fatalError("a ChapterProgramTestCase names its program") }
+
+    override open func setUpWithError() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("\(program)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    }
+
+    override open func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    public var executable: URL {
+        var directory = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent(program)
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return Bundle.main.bundleURL.appendingPathComponent(program)
+    }
+
+    /// The program with `arguments` (plus `--root` and one thread), standard error captured, not yet started.
+    public func process(_ arguments: [String], root: String? = nil) -> (Process, Pipe) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments + ["--root", root ?? self.root.path, "--threads", "1"]
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = FileHandle.nullDevice
+        return (process, pipe)
+    }
+
+    /// Runs the program to the end: its exit status and standard error.
+    public func run(_ arguments: [String], root: String? = nil) throws -> (status: Int32, stderr: String) {
+        let (process, pipe) = self.process(arguments, root: root)
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
