@@ -27,7 +27,7 @@ struct Chapter1: ParsableCommand {
         let codeVersion = try CodeVersion.digest(chapterFolder: "1-gpvae")
         let run = try ExperimentRun(
             chapter: "1-gpvae", profile: options.profile, config: settings,
-            seeds: ["train": Seeds.derive(base: options.seed, purpose: .train, count: settings.seeds)],
+            seeds: ["train": Seeds.derive(base: options.seed, purpose: .train, count: max(settings.seeds, settings.clinicalSeeds))],
             blas: .init(core: Threading.blasCoreName, threads: Threading.threadCount), root: options.rootURL,
             codeVersion: codeVersion)
         for deviation in settings.deviations { run.recordDeviation(deviation) }
@@ -39,8 +39,7 @@ struct Chapter1: ParsableCommand {
                 let runner = SequenceRunner(prepared: data, settings: settings, run: run, codeVersion: codeVersion)
                 var cells: [Method: [CellResult]] = [:]
                 for method in data.data.methods {
-                    let seeds = method.isLearned ? Seeds.derive(base: settings.seed, purpose: .train, count: settings.seeds)
-                                                 : [settings.seed]
+                    let seeds = method.isLearned ? settings.trainingSeeds(for: data.data) : [settings.seed]
                     cells[method] = try seeds.map { try runner.cell(method, seed: $0) }
                 }
                 results.append(SequenceResults(prepared: data, cells: cells))

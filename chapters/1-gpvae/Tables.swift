@@ -58,7 +58,8 @@ struct ChapterTables {
     }
 
     func seedsText(_ entry: SequenceResults) -> String {
-        "mean ± std over \(settings.seeds) training seed\(settings.seeds == 1 ? "" : "s") for the learned models"
+        let n = settings.trainingSeeds(for: entry.prepared.data).count
+        return "mean ± std over \(n) training seed\(n == 1 ? "" : "s") for the learned models"
     }
 
     func writeTable1(_ paper: PaperRows) throws {
@@ -66,8 +67,8 @@ struct ChapterTables {
             id: "hmnist-sprites",
             caption: "Healing MNIST: NLL and MSE on the missing pixels (MSE of predictions rounded to {0, 1}) and the AUROC "
                 + "of a logistic regression trained on the imputed sequences (fitted on the first half of the evaluation "
-                + "sequences, scored on the second, macro one-vs-rest over the 10 digits), ours beside the paper's [in "
-                + "brackets]; \(hmnist.map(seedsText) ?? ""). Our Healing MNIST is rebuilt from real digits with our own "
+                + "sequences, scored on the second, macro one-vs-rest over the 10 digits), ours beside the paper's ("
+                + "paper …); \(hmnist.map(seedsText) ?? ""). Our Healing MNIST is rebuilt from real digits with our own "
                 + "mask probabilities, so the comparison is of method rankings, not of digits. SPRITES is not run yet "
                 + "(its stand-in from Flare's sprite sheets is in the data catalog; the chapter's run of it is to come). "
                 + "Profile \(settings.profile.rawValue): \(deviation).",
@@ -95,7 +96,7 @@ struct ChapterTables {
                 + "half of the evaluation patients and scored on the second; and the MSE on the 10 % of observed values "
                 + "hidden from every method (standardised units). As in the reference's Physionet protocol the "
                 + "evaluation set is the training patients, scored only on the hidden values. PBC's sequential labs "
-                + "stand in for PhysioNet 2012, which is not obtainable here: the paper's numbers [in brackets] are for "
+                + "stand in for PhysioNet 2012, which is not obtainable here: the paper's numbers (paper …) are for "
                 + "different data. \(clinical.map(seedsText) ?? ""). GRUI-GAN is not implemented in the kit. "
                 + "Profile \(settings.profile.rawValue): \(deviation).",
             columns: [.init("Model"), .init("AUROC", ranking: .higherIsBetter, alignment: .right),
