@@ -14,6 +14,8 @@ struct PreparedSequences {
     /// artificially, as the reference evaluates Physionet (the model never sees them).
     var evaluation: SequenceSet
     var inputHash: String
+    /// The features' names where they have them (the clinical series), for the figures.
+    var featureNames: [String] = []
 
     /// HMNIST pixels are binary: predictions are rounded before the MSE and the downstream classifier.
     var binary: Bool { data == .hmnist }

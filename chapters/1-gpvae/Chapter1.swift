@@ -69,7 +69,8 @@ struct Chapter1: ParsableCommand {
             let hash = try run.recordCatalogInputs(named: data.catalogName, in: catalog)
             let clinical = try ClinicalSequences(records: records, options: options)
             let train = clinical.sets.train.shuffled(seed: settings.seed)
-            return PreparedSequences(data: data, train: train, evaluation: train, inputHash: hash)
+            return PreparedSequences(data: data, train: train, evaluation: train, inputHash: hash,
+                                     featureNames: options.features)
         }
     }
 }

@@ -74,7 +74,9 @@ struct ChapterFigures {
         figure.title = "Imputing one patient's series (pbcseq stand-in)"
         figure.panel { panel in
             panel.xLabel = "days since the first visit"
-            panel.yLabel = "feature \(best.d + 1), standardised"
+            let names = entry.prepared.featureNames
+            panel.yLabel = (best.d < names.count ? names[best.d] : "feature \(best.d + 1)") + " (standardised"
+                + (ClinicalSequences.Options().logFeatures.contains(names.indices.contains(best.d) ? names[best.d] : "") ? ", log)" : ")")
             for method in entry.prepared.data.methods {
                 guard let cell = entry.cells[method]?.first else { continue }
                 var band: Band? = nil
