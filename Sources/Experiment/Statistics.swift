@@ -1,7 +1,9 @@
 extension Summary {
-    /// Summarizes raw per-seed values with `Statistics.mean` and `Statistics.sampleStandardDeviation`.
+    /// Summarizes raw per-seed values with `Statistics.mean` and `Statistics.sampleStandardDeviation`. One value
+    /// has no spread to show: its std is absent rather than a "± 0.000" that reads as a measured zero.
     public init(of values: [Double]) {
-        self.init(mean: Statistics.mean(values), std: Statistics.sampleStandardDeviation(values), n: values.count)
+        self.init(mean: Statistics.mean(values),
+                  std: values.count > 1 ? Statistics.sampleStandardDeviation(values) : nil, n: values.count)
     }
 }
 

@@ -81,9 +81,4 @@ struct SequenceResults {
     var cells: [Method: [CellResult]]
 }
 
-extension Method {
-    /// Methods whose result depends on a training seed (the others are deterministic given the data).
-    var isLearned: Bool { ![.mean, .forward, .gp].contains(self) }
-}
-
 extension SequenceData: ExpressibleByArgument {}

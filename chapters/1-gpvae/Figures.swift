@@ -75,8 +75,9 @@ struct ChapterFigures {
         figure.panel { panel in
             panel.xLabel = "days since the first visit"
             let names = entry.prepared.featureNames
-            panel.yLabel = (best.d < names.count ? names[best.d] : "feature \(best.d + 1)") + " (standardised"
-                + (ClinicalSequences.Options().logFeatures.contains(names.indices.contains(best.d) ? names[best.d] : "") ? ", log)" : ")")
+            let name = names.indices.contains(best.d) ? names[best.d] : "feature \(best.d + 1)"
+            let logged = ClinicalSequences.Options().logFeatures.contains(name)
+            panel.yLabel = name + (logged ? " (log, standardised)" : " (standardised)")
             for method in entry.prepared.data.methods {
                 guard let cell = entry.cells[method]?.first else { continue }
                 var band: Band? = nil

@@ -19,8 +19,8 @@ enum Method: String, Codable, CaseIterable, Comparable {
         }
     }
 
-    /// The methods that are generative models with a likelihood (they have an NLL and posterior samples).
-    var isVariational: Bool { [.vae, .hiVAE, .gpVAE].contains(self) }
+    /// Methods whose result depends on a training seed (the others are deterministic given the data).
+    var isLearned: Bool { ![.mean, .forward, .gp].contains(self) }
 
     static func < (a: Method, b: Method) -> Bool { allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)! }
 }

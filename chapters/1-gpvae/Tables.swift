@@ -47,14 +47,9 @@ struct ChapterTables {
         recordClaims()
     }
 
-    func summary(_ values: [Double]) -> Summary {
-        Summary(mean: Statistics.mean(values), std: values.count > 1 ? Statistics.sampleStandardDeviation(values) : nil,
-                n: values.count)
-    }
-
     func cell(_ values: [Double], paper: Summary?) -> ResultTable.Cell {
         guard !values.isEmpty else { return paper.map { .compared(ours: nil, paper: $0) } ?? .missing }
-        return paper.map { .compared(ours: summary(values), paper: $0) } ?? .value(summary(values))
+        return paper.map { .compared(ours: Summary(of: values), paper: $0) } ?? .value(Summary(of: values))
     }
 
     func seedsText(_ entry: SequenceResults) -> String {
@@ -66,8 +61,9 @@ struct ChapterTables {
         var table = ResultTable(
             id: "hmnist-sprites",
             caption: "Healing MNIST: NLL and MSE on the missing pixels (MSE of predictions rounded to {0, 1}) and the AUROC "
-                + "of a logistic regression trained on the imputed sequences (fitted on the first half of the evaluation "
-                + "sequences, scored on the second, macro one-vs-rest over the 10 digits), ours beside the paper's ("
+                + "of a logistic regression trained on the imputed sequences (fitted on the first half of the "
+                + "\(hmnist?.prepared.evaluation.count ?? 0) evaluation sequences, scored on the second, macro one-vs-rest "
+                + "over the 10 digits; the paper's halves hold 5,000 sequences each), ours beside the paper's ("
                 + "paper …); \(hmnist.map(seedsText) ?? ""). Our Healing MNIST is rebuilt from real digits with our own "
                 + "mask probabilities, so the comparison is of method rankings, not of digits. SPRITES is not run yet "
                 + "(its stand-in from Flare's sprite sheets is in the data catalog; the chapter's run of it is to come). "

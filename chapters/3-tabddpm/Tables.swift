@@ -77,11 +77,6 @@ struct ChapterTables {
         "\(settings.samples) synthetic sample\(settings.samples == 1 ? "" : "s") × \(settings.evaluatorSeeds) evaluator seeds, one trained model"
     }
 
-    func summary(_ values: [Double]) -> Summary {
-        Summary(mean: Statistics.mean(values), std: values.count > 1 ? Statistics.sampleStandardDeviation(values) : nil,
-                n: values.count)
-    }
-
     /// A data set's column, headed by its name and what the cells measure (the score's metric by default).
     func column(for entry: DatasetResults, ranking: ResultTable.Ranking, measure: String? = nil) -> ResultTable.Column {
         let measure = measure ?? (entry.data.metric == "f1" ? "F1" : "R²")
@@ -99,7 +94,7 @@ struct ChapterTables {
         for model in orderedModels {
             table.append([.text(model.paperName)] + results.map { entry in
                 guard let cell = entry.cells[model] else { return .missing }
-                let ours = summary(cell.allScores)
+                let ours = Summary(of: cell.allScores)
                 if let p = paper.value(model: model.paperName, code: entry.data.spec.paperCode) {
                     return .compared(ours: ours, paper: p)
                 }
@@ -126,7 +121,7 @@ struct ChapterTables {
         for model in orderedModels where model != .real {
             table.append([.text(model.paperName)] + results.map { entry in
                 guard let cell = entry.cells[model], !cell.medianDCR.isEmpty else { return .missing }
-                let ours = summary(cell.medianDCR)
+                let ours = Summary(of: cell.medianDCR)
                 if let p = paper.value(model: model.paperName, code: entry.data.spec.paperCode) {
                     return .compared(ours: ours, paper: p)
                 }
@@ -198,10 +193,10 @@ struct ChapterTables {
                       .init("median DCR", alignment: .right)])
         let main = settings.tabddpmConfig(for: ablation.dataset.spec, trainRows: ablation.dataset.train.rowCount)
         let mainVariant = AblationVariant(name: "main", logOneHotInput: main.logOneHotInput, sampleFromEMA: main.sampleFromEMA)
-        table.append([.text(mainVariant.description + " — this profile's main run"), .value(summary(ablation.reference.allScores)),
-                      .value(summary(ablation.reference.medianDCR))])
+        table.append([.text(mainVariant.description + " — this profile's main run"), .value(Summary(of: ablation.reference.allScores)),
+                      .value(Summary(of: ablation.reference.medianDCR))])
         for (variant, cell) in ablation.variants {
-            table.append([.text(variant.description), .value(summary(cell.allScores)), .value(summary(cell.medianDCR))])
+            table.append([.text(variant.description), .value(Summary(of: cell.allScores)), .value(Summary(of: cell.medianDCR))])
         }
         try run.write(table)
     }
