@@ -60,6 +60,7 @@ let package = Package(
         .target(name: "TabularDiffusion", dependencies: ["NN", "Tensor", "Datasets"]),
         .target(name: "TabularBaselines", dependencies: ["NN", "Tensor", "Datasets"]),
         .target(name: "GPVAE", dependencies: ["NN", "Tensor"]),
+        .target(name: "DiffusionFeatures", dependencies: ["NN", "Tensor"]),
 
         // Chapter programs: thin experiments over the libraries.
         .executableTarget(name: "Talk", dependencies: [
@@ -93,6 +94,7 @@ let package = Package(
         .testTarget(name: "TabularDiffusionTests", dependencies: ["TabularDiffusion", "Datasets", "NN", "Tensor"]),
         .testTarget(name: "TabularBaselinesTests", dependencies: ["TabularBaselines", "Datasets", "NN", "Tensor"]),
         .testTarget(name: "GPVAETests", dependencies: ["GPVAE", "Evaluation", "NN", "Tensor"]),
+        .testTarget(name: "DiffusionFeaturesTests", dependencies: ["DiffusionFeatures", "Evaluation", "NN", "Tensor"]),
         // The chapter programs' end-to-end tests run their executables (built alongside) as a user would.
         .target(name: "ChapterProgramSupport", path: "Tests/ChapterProgramSupport"),
         .testTarget(name: "Chapter1Tests", dependencies: ["Chapter1", "ChapterProgramSupport"]),
