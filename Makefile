@@ -33,8 +33,10 @@ bench-chapter3: build
 	$(RELEASE)/chapter3 --datasets adult --threads 1 --root . --benchmark-steps 20
 	$(RELEASE)/chapter3 --datasets adult --threads 2 --root . --benchmark-steps 20
 
+# The same workloads in JAX and/or PyTorch, interleaved with ours: make bench-peers PEERS=torch,jax
+PEERS ?= jax
 bench-peers: build
-	scripts/bench-peers.sh
+	PEERS=$(PEERS) scripts/bench-peers.sh
 
 # The chapter programs, one line each: $(call chapter,<executable>,<catalog data sets it reads>). Each defines
 # `make <executable>` (fetch its data, run it at PROFILE=smoke|default|paper with THREADS threads; extra options

@@ -77,7 +77,7 @@ let package = Package(
         ], path: "chapters/3-tabddpm", exclude: ["chapter.md"]),
 
         .executableTarget(name: "Bench", dependencies: [
-            "Tensor", "NN", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Tensor", "NN", "GPVAE", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),

@@ -5,13 +5,13 @@
 # Usage: scripts/bench-peers.sh        (after `make build`)
 # Environment, all optional:
 #   THREADS="1 2"            thread counts to measure
-#   WORKLOADS=mlp,unet,gru   workloads to measure
+#   WORKLOADS=mlp,unet,gru,gpvae   workloads to measure (JAX has no gpvae peer)
 #   STEPS=10                 timed steps per workload and run (after 3 warm-up steps)
 #   ROUNDS=1                 repeat everything; the table shows the median over rounds
 #   KIT_BENCH=.build/release/kit-bench
 #   OUT=reports/peers        where the JSON lines, the log and table.md go (reports/* is not committed)
-#   PYTHON=python3           the Python that creates .venv-peers
-#   TORCH_PYTHON=…           a Python with torch, if neither .venv-peers nor python3 has it
+#   PEERS=jax                peers to install and run: jax, torch or both (torch,jax); each in its own venv
+#   PYTHON=python3           the Python that creates the peers' environments
 #
 # Runs are interleaved (for each thread count, for each workload: ours, JAX, PyTorch) so that load from other
 # processes on the machine falls on all of them alike.
@@ -19,44 +19,42 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 THREADS=${THREADS:-"1 2"}
-WORKLOADS=${WORKLOADS:-mlp,unet,gru}
+WORKLOADS=${WORKLOADS:-mlp,unet,gru,gpvae}
 STEPS=${STEPS:-10}
 ROUNDS=${ROUNDS:-1}
 KIT_BENCH=${KIT_BENCH:-.build/release/kit-bench}
 OUT=${OUT:-reports/peers}
 PYTHON=${PYTHON:-python3}
-VENV=.venv-peers
-REQUIREMENTS=bench/peers/requirements-jax.txt
+PEERS=${PEERS:-jax}
 
 if [ ! -x "$KIT_BENCH" ]; then
   echo "bench-peers: $KIT_BENCH is missing: run 'make build' first (or set KIT_BENCH)" >&2
   exit 1
 fi
-
-# The private environment for the peers, reinstalled only when the pinned requirements change.
-if [ ! -x "$VENV/bin/python" ]; then
-  echo "bench-peers: creating $VENV" >&2
-  "$PYTHON" -m venv "$VENV"
-fi
-stamp="$VENV/.requirements-jax.sha256"
-want=$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)
-if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  echo "bench-peers: installing $REQUIREMENTS into $VENV" >&2
-  "$VENV/bin/python" -m pip install --quiet -r "$REQUIREMENTS"
-  echo "$want" > "$stamp"
-fi
-
-# PyTorch is optional: use the first Python that can import it.
-torch_python=
-for py in ${TORCH_PYTHON:-} "$VENV/bin/python" python3; do
-  if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import torch' >/dev/null 2>&1; then
-    torch_python=$py
-    break
-  fi
+for peer in ${PEERS//,/ }; do
+  case $peer in jax|torch) ;; *) echo "bench-peers: PEERS: unknown peer '$peer' (known: jax, torch)" >&2; exit 2;; esac
 done
-if [ -z "$torch_python" ]; then
-  echo "bench-peers: torch is not installed; comparing with JAX only" >&2
-fi
+
+# A peer's private environment (.venv-peers for JAX, .venv-torch for PyTorch), reinstalled only when its pinned
+# requirements change. Prints the environment's Python.
+peer_python() {
+  local venv=$1 requirements=$2
+  if [ ! -x "$venv/bin/python" ]; then
+    echo "bench-peers: creating $venv" >&2
+    "$PYTHON" -m venv "$venv"
+  fi
+  local stamp="$venv/.requirements.sha256" want
+  want=$(sha256sum "$requirements" | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    echo "bench-peers: installing $requirements into $venv" >&2
+    "$venv/bin/python" -m pip install --quiet -r "$requirements" >&2
+    echo "$want" > "$stamp"
+  fi
+  echo "$venv/bin/python"
+}
+jax_python= torch_python=
+[[ ",$PEERS," == *,jax,* ]] && jax_python=$(peer_python .venv-peers bench/peers/requirements-jax.txt)
+[[ ",$PEERS," == *,torch,* ]] && torch_python=$(peer_python .venv-torch bench/peers/requirements-torch.txt)
 
 mkdir -p "$OUT"
 ours="$OUT/ours.jsonl" jax="$OUT/jax.jsonl" torch="$OUT/torch.jsonl" log="$OUT/log.txt"
@@ -67,8 +65,10 @@ for round in $(seq "$ROUNDS"); do
     for w in ${WORKLOADS//,/ }; do
       echo "== round $round, threads $t, $w" | tee -a "$log"
       "$KIT_BENCH" --threads "$t" --workloads "$w" --steps "$STEPS" --json "$ours" 2>&1 | tee -a "$log"
-      "$VENV/bin/python" bench/peers/jax_bench.py --threads "$t" --workloads "$w" --steps "$STEPS" \
-        --json "$jax" 2>&1 | tee -a "$log"
+      if [ -n "$jax_python" ] && [ "$w" != gpvae ]; then
+        "$jax_python" bench/peers/jax_bench.py --threads "$t" --workloads "$w" --steps "$STEPS" \
+          --json "$jax" 2>&1 | tee -a "$log"
+      fi
       if [ -n "$torch_python" ]; then
         "$torch_python" bench/peers/torch_bench.py --threads "$t" --workloads "$w" --steps "$STEPS" \
           --json "$torch" 2>&1 | tee -a "$log"
@@ -77,7 +77,7 @@ for round in $(seq "$ROUNDS"); do
   done
 done
 
-"$VENV/bin/python" - "$ours" "$jax" "$torch" "$STEPS" "$ROUNDS" > "$OUT/table.md" <<'PY'
+"$PYTHON" - "$ours" "$jax" "$torch" "$STEPS" "$ROUNDS" > "$OUT/table.md" <<'PY'
 import json, statistics, sys
 
 ours_file, jax_file, torch_file, steps, rounds = sys.argv[1:6]
@@ -114,7 +114,7 @@ for label, _, _ in peers:
 print("| " + " | ".join(header) + " |")
 print("|" + "|".join(["---"] * 2 + ["---:"] * (len(header) - 2)) + "|")
 keys = sorted(set(ours) | {k for _, runs, _ in peers for k in runs},
-              key=lambda k: (["mlp", "unet", "gru"].index(k[0]) if k[0] in ("mlp", "unet", "gru") else 9, k[1]))
+              key=lambda k: (["mlp", "unet", "gru", "gpvae"].index(k[0]) if k[0] in ("mlp", "unet", "gru", "gpvae") else 9, k[1]))
 for workload, threads in keys:
     mine = ours.get((workload, threads), [])
     row = [workload, str(threads), cell(mine)]

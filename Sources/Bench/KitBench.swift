@@ -13,8 +13,8 @@ struct KitBench: ParsableCommand {
     @Option(help: "Threads for OpenBLAS and the core's own kernels.")
     var threads = 1
 
-    @Option(help: "Workloads to run: mlp, mlp-gemm, unet, gru (comma-separated).")
-    var workloads = "mlp,mlp-gemm,unet,gru"
+    @Option(help: "Workloads to run: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")) (comma-separated).")
+    var workloads = "mlp,mlp-gemm,unet,gru,gpvae,banded-10,banded-100,banded-1000"
 
     @Option(help: "Timed steps per workload (after warm-up).")
     var steps = 10
@@ -26,7 +26,7 @@ struct KitBench: ParsableCommand {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
         guard steps >= 1 else { throw ValidationError("--steps must be at least 1, got \(steps)") }
         for w in workloads.split(separator: ",") where Workload(rawValue: String(w)) == nil {
-            throw ValidationError("--workloads: unknown workload '\(w)' (known: mlp, mlp-gemm, unet, gru)")
+            throw ValidationError("--workloads: unknown workload '\(w)' (known: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
     }
 
@@ -38,7 +38,7 @@ struct KitBench: ParsableCommand {
             let workload = Workload(rawValue: String(name))!
             let seconds = workload.measure(steps: steps)
             let median = seconds.sorted()[seconds.count / 2]
-            let line = String(format: "%-5@ %8.3f steps/s  (median %.1f ms/step over %d steps; %@)",
+            let line = String(format: "%-11@ %8.3f steps/s  (median %.1f ms/step over %d steps; %@)",
                               workload.rawValue, 1 / median, median * 1000, steps, workload.summary)
             print(line)
             if let json {
@@ -64,8 +64,8 @@ func append(_ data: Data, to path: String) throws {
     try handle.write(contentsOf: data)
 }
 
-enum Workload: String {
-    case mlp, mlpGEMM = "mlp-gemm", unet, gru
+enum Workload: String, CaseIterable {
+    case mlp, mlpGEMM = "mlp-gemm", unet, gru, gpvae, banded10 = "banded-10", banded100 = "banded-100", banded1000 = "banded-1000"
 
     var summary: String {
         switch self {
@@ -73,6 +73,8 @@ enum Workload: String {
         case .mlpGEMM: "only the 14 sgemm calls of one MLP step: the ceiling for the mlp workload"
         case .unet: "UNet 32×32, batch 32, channels 64/128, GroupNorm+SiLU, attention at 8×8, MSE, Adam"
         case .gru: "GRU 3 layers, hidden 24, sequence 24, batch 128, MSE, Adam"
+        case .gpvae: "GP-VAE on HMNIST shapes (batch 64 × 10 frames × 784 px, latent 64, 128-wide), ELBO, Adam"
+        case .banded10, .banded100, .banded1000: "banded posterior, 16 × 32 Gaussians over T steps: sample, log-density, backward"
         }
     }
 
@@ -123,6 +125,10 @@ enum Workload: String {
                 gru.zeroGrad()
                 head.zeroGrad()
             }
+        case .gpvae:
+            trainStep = GPVAEWorkloads.trainingStep(rng: rng)
+        case .banded10, .banded100, .banded1000:
+            trainStep = GPVAEWorkloads.bandedPosterior(length: Int(rawValue.split(separator: "-")[1])!, rng: rng)
         }
         for _ in 0..<3 { trainStep() }
         return (0..<steps).map { _ in

@@ -4,20 +4,21 @@ import argparse
 import os
 import sys
 
-WORKLOADS = ("mlp", "unet", "gru")
+WORKLOADS = ("mlp", "unet", "gru", "gpvae")
 SUMMARIES = {
     "mlp": "MLP 64→512→1024→1024→512→64, ReLU, batch 4096, MSE, Adam",
     "unet": "UNet 32×32, batch 32, channels 64/128, GroupNorm+SiLU, attention at 8×8, MSE, Adam",
     "gru": "GRU 3 layers, hidden 24, sequence 24, batch 128, MSE, Adam",
+    "gpvae": "GP-VAE on HMNIST shapes (batch 64 × 10 frames × 784 px, latent 64, 128-wide), ELBO, Adam",
 }
 
 
-def parse_arguments(peer, threads_help):
+def parse_arguments(peer, threads_help, known=WORKLOADS):
     parser = argparse.ArgumentParser(description=f"{peer} peer of kit-bench: steps per second of the MLP, "
                                                  "small-UNet and GRU training workloads.")
     parser.add_argument("--threads", type=int, default=1, help=threads_help)
-    parser.add_argument("--workloads", default=",".join(WORKLOADS),
-                        help="Workloads to run: mlp, unet, gru (comma-separated).")
+    parser.add_argument("--workloads", default=",".join(known),
+                        help=f"Workloads to run: {', '.join(known)} (comma-separated).")
     parser.add_argument("--steps", type=int, default=10, help="Timed steps per workload (after warm-up).")
     parser.add_argument("--json", help="Append one JSON line per workload to this file.")
     args = parser.parse_args()
@@ -27,8 +28,8 @@ def parse_arguments(peer, threads_help):
         parser.error(f"--steps must be at least 1, got {args.steps}")
     args.workloads = [w for w in args.workloads.split(",") if w]
     for w in args.workloads:
-        if w not in WORKLOADS:
-            parser.error(f"--workloads: unknown workload '{w}' (known: {', '.join(WORKLOADS)})")
+        if w not in known:
+            parser.error(f"--workloads: unknown workload '{w}' (known: {', '.join(known)})")
     return args
 
 

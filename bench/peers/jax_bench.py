@@ -28,7 +28,8 @@ import time
 
 from common import SUMMARIES, parse_arguments, pin_threads
 
-ARGS = parse_arguments("JAX", "CPUs to pin to (and XLA's thread count).")
+JAX_WORKLOADS = ("mlp", "unet", "gru")
+ARGS = parse_arguments("JAX", "CPUs to pin to (and XLA's thread count).", known=JAX_WORKLOADS)
 CPUS = pin_threads(ARGS.threads, "jax_bench")
 # XLA reads its flags at import: one thread also turns off its multi-threaded Eigen kernels.
 if ARGS.threads == 1:

@@ -125,6 +125,47 @@ class GRUHead(nn.Module):
         return torch.sigmoid(self.head(output))
 
 
+# MARK: GP-VAE (GPVAEWorkloads.trainingStep)
+
+class GPVAEStep(nn.Module):
+    """GP-VAE on Healing MNIST shapes, written as PyTorch users write it (PyPOTS's GP-VAE does the same): a
+    Conv1d-over-time encoder (window 3, no activation) + ReLU MLP giving per channel a mean path and the bands of an
+    upper-bidiagonal precision factor, the posterior's scale from a dense triangular solve, torch.distributions'
+    MultivariateNormal KL against a Cauchy-kernel GP prior per latent channel, Bernoulli decoder, ELBO over
+    observed pixels, β = 0.8, gradient norm clipped at 10000 as the reference."""
+
+    def __init__(self, generator, batch=64, length=10, features=784, latent=64):
+        super().__init__()
+        self.latent, self.length = latent, length
+        self.conv = nn.Conv1d(features, 128, 3, padding=1)
+        self.encoder = nn.Sequential(nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, 3 * latent))
+        self.decoder = nn.Sequential(nn.Linear(latent, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(),
+                                     nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, features))
+        t = torch.arange(length, dtype=torch.float32)
+        kernel = 1.0 / (1 + (t[:, None] - t[None, :]) ** 2 / 2 ** 2) + 1e-3 * torch.eye(length)
+        self.prior = torch.distributions.MultivariateNormal(torch.zeros(length), covariance_matrix=kernel)
+        self.x = (torch.rand(batch, length, features, generator=generator) > 0.5).float()
+        self.observed = (torch.rand(batch, length, features, generator=generator) > 0.6).float()
+
+    def loss(self):
+        x = self.x * self.observed
+        b, t, latent = x.shape[0], self.length, self.latent
+        h = self.conv(x.transpose(1, 2)).transpose(1, 2)
+        mapped = self.encoder(h).transpose(1, 2)                               # [B, 3L, T]
+        mean = mapped[:, :latent]
+        bands = F.softplus(mapped[:, latent:]).reshape(b, latent, 2 * t)
+        diagonal, superdiagonal = bands[..., :t] + 1, bands[..., t:2 * t - 1]
+        factor = torch.diag_embed(diagonal) + torch.diag_embed(superdiagonal, offset=1)  # upper bidiagonal
+        eye = torch.eye(t).expand(b, latent, t, t)
+        scale = torch.linalg.solve_triangular(factor, eye, upper=True).transpose(-1, -2)  # B⁻ᵀ: lower
+        posterior = torch.distributions.MultivariateNormal(mean, scale_tril=scale)
+        z = posterior.rsample()                                                # [B, L, T]
+        logits = self.decoder(z.transpose(1, 2))
+        nll = F.binary_cross_entropy_with_logits(logits, self.x, reduction="none") * self.observed
+        kl = torch.distributions.kl_divergence(posterior, self.prior).sum(-1)
+        return (nll.sum((1, 2)) + 0.8 * kl).mean()
+
+
 # MARK: Workloads
 
 def build(workload, generator):
@@ -147,6 +188,8 @@ def build(workload, generator):
         x = torch.rand(128, 24, 6, generator=generator)
         y = torch.rand(128, 24, 6, generator=generator)
         return GRUHead(), x, y, 1e-3
+    if workload == "gpvae":
+        return GPVAEStep(generator), None, None, 1e-3
     raise ValueError(workload)
 
 
@@ -160,8 +203,13 @@ def measure(workload, steps):
     count = sum(p.numel() for p in model.parameters())
 
     def step():
-        loss = F.mse_loss(model(x), y)
-        loss.backward()
+        if workload == "gpvae":
+            loss = model.loss()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 10000)
+        else:
+            loss = F.mse_loss(model(x), y)
+            loss.backward()
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
         return loss
