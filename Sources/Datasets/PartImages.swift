@@ -34,16 +34,17 @@ public struct PartImages: Sendable {
 
     /// Where the sets live in index space: the pool at 0..<pool, the labelled training images from 1,000,000 and
     /// the test images from 2,000,000. The three never overlap whatever their sizes, and a smaller set is a prefix
-    /// of a larger one (20 training images are the first 20 of 50).
-    public static func poolIndices(_ count: Int) -> [Int] {
+    /// of a larger one (20 training images are the first 20 of 50). The defaults are the chapter's sizes, after the
+    /// prototype (research/chapter2-feasibility.md): 5,000 unlabelled, 20 labelled, 50 test images.
+    public static func poolIndices(_ count: Int = 5000) -> [Int] {
         precondition((0...1_000_000).contains(count), "PartImages: the pool holds at most 1,000,000 images")
         return Array(0..<count)
     }
-    public static func trainIndices(_ count: Int) -> [Int] {
+    public static func trainIndices(_ count: Int = 20) -> [Int] {
         precondition((0...1_000_000).contains(count), "PartImages: at most 1,000,000 training images")
         return Array(1_000_000..<(1_000_000 + count))
     }
-    public static func testIndices(_ count: Int) -> [Int] {
+    public static func testIndices(_ count: Int = 50) -> [Int] {
         precondition((0...1_000_000).contains(count), "PartImages: at most 1,000,000 test images")
         return Array(2_000_000..<(2_000_000 + count))
     }

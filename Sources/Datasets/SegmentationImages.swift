@@ -146,8 +146,8 @@ public struct SegmentationImages: Equatable, Sendable {
         return copy
     }
 
-    /// SHA-256 identifying the images and masks, for a run's manifest: of a text holding the name, classes, shape
-    /// and the SHA-256 of every 1 MiB block of the images (Float32 bits, host byte order: little-endian on every
+    /// SHA-256 identifying the images and masks, for a run's manifest: of a text holding the classes, shape and the
+    /// SHA-256 of every 1 MiB block of the images (Float32 bits, host byte order: little-endian on every
     /// platform the kit builds for) and of the masks. Equal hashes, equal data.
     public var sha256: String {
         func blocks<Element>(_ array: [Element]) -> String {
@@ -156,7 +156,7 @@ public struct SegmentationImages: Equatable, Sendable {
                 array[start..<min(start + step, array.count)].withUnsafeBytes { sha256Hex(of: Data($0)) }
             }.joined(separator: ",")
         }
-        var text = "name:\(name)\nclasses:\(classNames.joined(separator: "|"))\nshape:\(count),\(channels),\(height),\(width)\n"
+        var text = "classes:\(classNames.joined(separator: "|"))\nshape:\(count),\(channels),\(height),\(width)\n"
         text += "images:\(blocks(images))\n"
         text += "masks:\(masks.map { blocks($0) } ?? "none")\n"
         return sha256Hex(of: Data(text.utf8))

@@ -84,6 +84,9 @@ import Tensor
         #expect(images.render([2_000_000], name: "x") == one.subset([2]))
         #expect(images.render([17, 3], name: "x") == one.subset([3, 0]))
         #expect(one.sha256 == two.sha256 && one.sha256 != one.subset([0, 1, 3, 2]).sha256)
+        var renamed = one
+        renamed.name = "y"
+        #expect(renamed.sha256 == one.sha256)   // the hash is of the content
         #expect(PartImages(composer: images.composer, options: .init(seed: 6)).render(indices, name: "x") != one)
     }
 
