@@ -93,8 +93,8 @@ public struct ImageFolder: Sendable {
         }
         return names.filter { name in
             var isFolder: ObjCBool = false
-            manager.fileExists(atPath: folder.appendingPathComponent(name).path, isDirectory: &isFolder)
-            return !name.hasPrefix(".") && !isFolder.boolValue
+            let exists = manager.fileExists(atPath: folder.appendingPathComponent(name).path, isDirectory: &isFolder)
+            return exists && !name.hasPrefix(".") && !isFolder.boolValue
         }.sorted()
     }
 }

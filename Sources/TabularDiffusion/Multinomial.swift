@@ -1,4 +1,5 @@
 import Foundation
+import NN
 import Tensor
 
 /// Where each categorical feature's one-hot block sits in a row: feature f holds columns

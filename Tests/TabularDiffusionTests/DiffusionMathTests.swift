@@ -1,4 +1,5 @@
 import Foundation
+import NN
 import Tensor
 import XCTest
 @testable import TabularDiffusion
