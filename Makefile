@@ -52,6 +52,7 @@ endef
 
 $(eval $(call chapter,talk,goog-stocks nyc-weather))
 $(eval $(call chapter,chapter1,mnist-5k pbcseq))
+$(eval $(call chapter,chapter2,flare-avatar flare-layers colin27-slices mni152-slices))
 $(eval $(call chapter,chapter3,adult diabetes telco-churn ames-housing shuttle))
 
 # The paper's evaluator is CatBoost: score the real splits with PyPI catboost (private venv) and set the kit's

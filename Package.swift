@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "kit-bench", targets: ["Bench"]),
         .executable(name: "talk", targets: ["Talk"]),
         .executable(name: "chapter1", targets: ["Chapter1"]),
+        .executable(name: "chapter2", targets: ["Chapter2"]),
         .executable(name: "chapter3", targets: ["Chapter3"]),
     ],
     dependencies: [
@@ -71,13 +72,17 @@ let package = Package(
             "GPVAE", "Evaluation", "Datasets", "Experiment", "Figures", "Tensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/1-gpvae", exclude: ["chapter.md"]),
+        .executableTarget(name: "Chapter2", dependencies: [
+            "DiffusionFeatures", "Evaluation", "Datasets", "Experiment", "Figures", "Artifacts", "NN", "Tensor",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "chapters/2-segmentation", exclude: ["chapter.md"]),
         .executableTarget(name: "Chapter3", dependencies: [
             "TabularDiffusion", "TabularBaselines", "Evaluation", "Datasets", "Experiment", "Figures", "Artifacts", "Report", "Tensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/3-tabddpm", exclude: ["chapter.md"]),
 
         .executableTarget(name: "Bench", dependencies: [
-            "Tensor", "NN", "GPVAE", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Tensor", "NN", "GPVAE", "DiffusionFeatures", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
@@ -98,6 +103,7 @@ let package = Package(
         // The chapter programs' end-to-end tests run their executables (built alongside) as a user would.
         .target(name: "ChapterProgramSupport", path: "Tests/ChapterProgramSupport"),
         .testTarget(name: "Chapter1Tests", dependencies: ["Chapter1", "ChapterProgramSupport"]),
+        .testTarget(name: "Chapter2Tests", dependencies: ["Chapter2", "ChapterProgramSupport"]),
         .testTarget(name: "Chapter3Tests", dependencies: ["Chapter3", "ChapterProgramSupport"]),
     ]
 )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DiffusionFeatures
 import Foundation
 import NN
 import Tensor
@@ -14,7 +15,7 @@ struct KitBench: ParsableCommand {
     var threads = 1
 
     @Option(help: "Workloads to run: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")) (comma-separated).")
-    var workloads = "mlp,mlp-gemm,unet,gru,gpvae,banded-10,banded-100,banded-1000"
+    var workloads = "mlp,mlp-gemm,unet,gru,gpvae,banded-10,banded-100,banded-1000,ddpm"
 
     @Option(help: "Timed steps per workload (after warm-up).")
     var steps = 10
@@ -65,7 +66,7 @@ func append(_ data: Data, to path: String) throws {
 }
 
 enum Workload: String, CaseIterable {
-    case mlp, mlpGEMM = "mlp-gemm", unet, gru, gpvae, banded10 = "banded-10", banded100 = "banded-100", banded1000 = "banded-1000"
+    case mlp, mlpGEMM = "mlp-gemm", unet, gru, gpvae, banded10 = "banded-10", banded100 = "banded-100", banded1000 = "banded-1000", ddpm
 
     var summary: String {
         switch self {
@@ -75,6 +76,7 @@ enum Workload: String, CaseIterable {
         case .gru: "GRU 3 layers, hidden 24, sequence 24, batch 128, MSE, Adam"
         case .gpvae: "GP-VAE on HMNIST shapes (batch 64 × 10 frames × 784 px, latent 64, 128-wide), ELBO, Adam"
         case .banded10, .banded100, .banded1000: "banded posterior, 16 × 32 Gaussians over T steps: sample, log-density, backward"
+        case .ddpm: "chapter 2's DDPM: U-Net 32/64/128 at 32×32, batch 64, timestep embedding, ε-MSE, clip, Adam"
         }
     }
 
@@ -129,6 +131,10 @@ enum Workload: String, CaseIterable {
             trainStep = GPVAEWorkloads.trainingStep(rng: rng)
         case .banded10, .banded100, .banded1000:
             trainStep = GPVAEWorkloads.bandedPosterior(length: Int(rawValue.split(separator: "-")[1])!, rng: rng)
+        case .ddpm:
+            let ddpm = DDPM(configuration: DDPMConfiguration(unet: .small), seed: 0)
+            let images = rng.uniform([64, 3, 32, 32], low: -1, high: 1)
+            trainStep = { try! ddpm.train(on: images, steps: 1, seed: 0) }
         }
         for _ in 0..<3 { trainStep() }
         return (0..<steps).map { _ in

@@ -543,26 +543,36 @@ private struct PanelPainter {
 
     private func drawImage(in area: Rect) {
         guard case .image(let image) = panel.layers[0], let picture = resolved.pictures[0] else { return }
-        // A mask's legend runs in one row under the image, so masked and unmasked panels side by side keep
-        // the same image size.
-        let legendHeight = image.mask == nil ? 0.0 : Style.legendSize + 10
+        // A mask's legend runs under the image, wrapped into as many rows as the panel's width needs; a hidden
+        // legend leaves the whole area to the image (a grid of masks then shows the legend once).
+        canvas.font(Style.legendSize)
+        var rows: [[(index: Int, width: Double)]] = []
+        if let mask = image.mask, panel.legend != .hidden {
+            for c in mask.classNames.indices where c != mask.transparentClass {
+                let entry = (c, 14 + 5 + canvas.textWidth(mask.classNames[c]))
+                let used = rows.last.map { $0.reduce(0) { $0 + $1.width + 14 } } ?? .infinity
+                if used + entry.1 > area.width { rows.append([entry]) } else { rows[rows.count - 1].append(entry) }
+            }
+        }
+        let rowHeight = Style.legendSize + 6
+        let legendHeight = rows.isEmpty ? 0.0 : Double(rows.count) * rowHeight + 4
         let room = area.inset(bottom: 2 + legendHeight)
         let scale = min(room.width / Double(picture.width), room.height / Double(picture.height))
         let size = (Double(picture.width) * scale, Double(picture.height) * scale)
         let target = Rect(x: room.x + (room.width - size.0) / 2, y: room.y, width: size.0, height: size.1)
         canvas.raster(picture, in: target)
         guard let mask = image.mask else { return }
-        canvas.font(Style.legendSize)
-        let classes = mask.classNames.indices.filter { $0 != mask.transparentClass }
-        let widths = classes.map { 14 + 5 + canvas.textWidth(mask.classNames[$0]) }
-        var x = target.x + (target.width - widths.reduce(0, +) - 14 * Double(max(classes.count - 1, 0))) / 2
-        let y = target.maxY + 6 + Style.legendSize / 2
-        for (c, width) in zip(classes, widths) {
-            let swatch = Rect(x: x, y: y - 5, width: 14, height: 10)
-            canvas.fill(swatch, mask.color(of: c))
-            canvas.stroke(swatch, Style.frame, width: 0.5)
-            canvas.text(mask.classNames[c], x: swatch.maxX + 5, y: y, alignY: .middle, color: Style.text)
-            x += width + 14
+        for (r, row) in rows.enumerated() {
+            let total = row.reduce(0) { $0 + $1.width } + 14 * Double(max(row.count - 1, 0))
+            var x = area.x + (area.width - total) / 2
+            let y = target.maxY + 6 + Style.legendSize / 2 + Double(r) * rowHeight
+            for (c, width) in row {
+                let swatch = Rect(x: x, y: y - 5, width: 14, height: 10)
+                canvas.fill(swatch, mask.color(of: c))
+                canvas.stroke(swatch, Style.frame, width: 0.5)
+                canvas.text(mask.classNames[c], x: swatch.maxX + 5, y: y, alignY: .middle, color: Style.text)
+                x += width + 14
+            }
         }
     }
 }
