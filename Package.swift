@@ -73,7 +73,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/1-gpvae", exclude: ["chapter.md"]),
         .executableTarget(name: "Chapter2", dependencies: [
-            "DiffusionFeatures", "Evaluation", "Datasets", "Experiment", "Figures", "Artifacts", "NN", "Tensor",
+            "DiffusionFeatures", "Evaluation", "Datasets", "Experiment", "Figures", "Artifacts", "Report", "NN", "Tensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/2-segmentation", exclude: ["chapter.md"]),
         .executableTarget(name: "Chapter3", dependencies: [

@@ -10,10 +10,13 @@ import Tensor
 /// images for the pixel classifier, and the hash that identifies all three (for cache keys).
 struct PreparedDomain {
     var domain: Domain
+    var title: String
     var pool: SegmentationImages
     var train: SegmentationImages
     var test: SegmentationImages
     var inputHash: String
+    /// Further images to segment with the DDPM's classifier (a user's unlabelled and held-out images).
+    var extra: SegmentationImages? = nil
 
     var classCount: Int { train.classNames.count }
     var dataHash: String { SHA256Hex.digest(of: [inputHash, pool.sha256, train.sha256, test.sha256].joined(separator: "\n")) }
@@ -37,6 +40,8 @@ struct SegmentationCell: Codable {
     /// Majority labels and ensemble disagreement of the first `previewCount` test images.
     var previewLabels: [Int]
     var previewDisagreement: [Float]
+    /// The labels of `PreparedDomain.extra`, when there are such images.
+    var extraLabels: [Int]?
 
     var meanIoU: Double { confusion.meanIoU(absentClasses: .zero) }
     static let previewCount = 6
@@ -128,6 +133,7 @@ struct DomainRunner {
     var ddpmConfiguration: DDPMConfiguration {
         var configuration = settings.ddpm
         configuration.unet.imageChannels = prepared.train.channels
+        configuration.unet.imageSize = prepared.train.height
         return configuration
     }
 
@@ -136,6 +142,7 @@ struct DomainRunner {
         var model: String
         var classifier: PixelClassifierConfiguration
         var data: String
+        var extra: String?
     }
 
     /// Trains the pixel classifier on `source`'s features of the training images and scores it on the test images.
@@ -143,7 +150,8 @@ struct DomainRunner {
                       seed: UInt64) throws -> SegmentationCell {
         let key = try CacheKey(name: "segmentation-\(label)-\(representation.rawValue)", codeVersion: codeVersion,
                                config: CellKey(representation: representation.rawValue, model: modelDigest,
-                                               classifier: settings.classifier, data: prepared.dataHash),
+                                               classifier: settings.classifier, data: prepared.dataHash,
+                                               extra: prepared.extra?.sha256),
                                seed: seed)
         return try run.cache.cached(key: key) {
             let started = ContinuousClock.now
@@ -157,10 +165,11 @@ struct DomainRunner {
             var confusion = ConfusionMatrix(classCount: prepared.classCount)
             confusion.add(truth: prepared.test.masks!.map(Int.init), predicted: result.labels)
             let preview = Swift.min(SegmentationCell.previewCount, prepared.test.count) * prepared.test.height * prepared.test.width
+            let extra = prepared.extra.map { ensemble.segment(source: source, images: $0.tensor(Array(0..<$0.count))).labels }
             return SegmentationCell(representation: representation, seed: seed, confusion: confusion,
                                     epochs: ensemble.epochs, seconds: Experiment.seconds(ContinuousClock.now - started),
                                     previewLabels: Array(result.labels.prefix(preview)),
-                                    previewDisagreement: Array(result.disagreement.prefix(preview)))
+                                    previewDisagreement: Array(result.disagreement.prefix(preview)), extraLabels: extra)
         }
     }
 

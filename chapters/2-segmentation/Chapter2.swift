@@ -23,26 +23,53 @@ struct Chapter2: ParsableCommand {
     @Option(help: "Domains to run (comma-separated): sprites, brain.", transform: OptionValue.list(of: Domain.self))
     var domains: [Domain]?
 
+    @Option(help: "Your own images: a folder of PNGs of one size (runs instead of the domains; needs --masks).")
+    var images: String?
+
+    @Option(help: "Masks for some of --images: PNGs of the same names holding class indices (palette or grey levels).")
+    var masks: String?
+
+    @Option(help: "Class names for --masks, in index order (comma-separated); default: class 0, class 1, ….",
+            transform: { text in text.split(separator: ",", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces) } })
+    var classes: [String]?
+
     @Option(help: "Representations to compare (comma-separated): ddpm, random-unet, raw; the DDPM always runs.",
             transform: OptionValue.list(of: Representation.self))
     var representations: [Representation]?
+
+    func validate() throws {
+        if domains?.contains(.own) == true { throw ValidationError("--domains: use --images and --masks for your own images") }
+        if (images == nil) != (masks == nil) { throw ValidationError("--images and --masks go together") }
+        if images != nil, domains != nil { throw ValidationError("--images and --domains cannot be combined") }
+        if images == nil, classes != nil { throw ValidationError("--classes needs --images and --masks") }
+        if let classes, classes.contains(where: \.isEmpty) || Set(classes).count != classes.count || classes.count < 2 {
+            throw ValidationError("--classes: give at least two distinct, non-empty names, got '\(classes.joined(separator: ","))'")
+        }
+    }
 
     func run() throws {
         Threading.setThreadCount(options.threads)
         var chosen = representations ?? Representation.allCases
         if !chosen.contains(.ddpm) { chosen.insert(.ddpm, at: 0) }
-        let settings = ChapterSettings(profile: options.profile, seed: options.seed, domains: domains,
-                                       representations: chosen.sorted())
+        // Read and check the user's images before anything is written.
+        let own = try images.map { try OwnImages.load(images: $0, masks: masks!, classes: classes) }
+        let settings = ChapterSettings(profile: options.profile, seed: options.seed,
+                                       domains: own == nil ? domains : [.own], representations: chosen.sorted())
         let codeVersion = try CodeVersion.digest(chapterFolder: "2-segmentation")
+        let chapter = own == nil ? "2-segmentation" : "2-segmentation-own"
         let run = try ExperimentRun(
-            chapter: "2-segmentation", profile: options.profile, config: settings,
+            chapter: chapter, profile: options.profile, config: settings,
             seeds: ["train": [Seeds.derive(base: options.seed, purpose: .train, index: 0)],
                     "classifier": Seeds.derive(base: options.seed, purpose: .train, count: settings.classifierSeeds)],
             blas: .init(core: Threading.blasCoreName, threads: Threading.threadCount), root: options.rootURL,
             codeVersion: codeVersion)
         for deviation in settings.deviations { run.recordDeviation(deviation) }
 
-        let prepared = try run.step("data") { try settings.domains.map { try prepare($0, settings: settings, run: run) } }
+        let prepared = try run.step("data") {
+            if let own { return [try own.prepare(settings: settings, run: run)] }
+            return try settings.domains.map { try prepare($0, settings: settings, run: run) }
+        }
         var results: [DomainResults] = []
         for data in prepared {
             let runner = DomainRunner(prepared: data, settings: settings, run: run, codeVersion: codeVersion)
@@ -72,6 +99,11 @@ struct Chapter2: ParsableCommand {
         try run.step("tables") { try ChapterTables(settings: settings, results: results, peakBytes: peak, run: run).write() }
         try run.step("figures") { try ChapterFigures(settings: settings, results: results, run: run).write() }
         try run.finish()
+        if let own, let entry = results.first {
+            let folder = try own.writeMasks(entry, root: options.rootURL)
+            let page = try OwnImagesPage(own: own, settings: settings).write(root: options.rootURL, chapter: chapter)
+            printToStandardError("chapter2: predicted masks in \(folder.path); open \(page.path)\n")
+        }
     }
 
     /// Renders or slices one domain's images from its catalog files, recorded as inputs of the run.
@@ -80,10 +112,12 @@ struct Chapter2: ParsableCommand {
         let hash = SHA256Hex.digest(of: try domain.catalogNames.map { try run.recordCatalogInputs(named: $0, in: catalog) }
             .joined(separator: "\n"))
         switch domain {
+        case .own:
+            preconditionFailure("own images are prepared by OwnImages")
         case .sprites:
             let parts = PartImages(composer: SpriteComposer(sheets: try AvatarSheets.load(from: catalog)),
                                    options: .init(seed: settings.seed))
-            return PreparedDomain(domain: domain,
+            return PreparedDomain(domain: domain, title: domain.title,
                                   pool: parts.render(PartImages.poolIndices(settings.poolSize), name: "sprites pool"),
                                   train: parts.render(PartImages.trainIndices(settings.trainImages), name: "sprites train"),
                                   test: parts.render(PartImages.testIndices(settings.testImages), name: "sprites test"),
@@ -94,7 +128,7 @@ struct Chapter2: ParsableCommand {
             let tests = brain.testSlices
             let count = Swift.min(settings.testImages, tests.count)
             let chosenTests = (0..<count).map { tests[($0 * tests.count + tests.count / 2) / count] }
-            return PreparedDomain(domain: domain,
+            return PreparedDomain(domain: domain, title: domain.title,
                                   pool: brain.images(brain.poolSlices, side: side, name: "brain pool")
                                       .augmented(count: settings.poolSize, maxShift: 2, seed: settings.seed),
                                   train: brain.images(brain.trainSlices(settings.trainImages), side: side, name: "brain train"),

@@ -17,7 +17,7 @@ struct ChapterFigures {
         guard !results.isEmpty else { return }
         for entry in results {
             try segmentations(entry).write(to: run.figuresDirectory, id: "segmentations-\(entry.prepared.domain.rawValue)",
-                caption: "\(entry.prepared.domain.title): test images, their true labels and the majority vote of the "
+                caption: "\(entry.prepared.title): test images, their true labels and the majority vote of the "
                     + "classifier ensemble on each representation's features (colours are classes; the legend names them), "
                     + "and the DDPM ensemble's disagreement (white = the members disagree most).")
         }
@@ -55,7 +55,7 @@ struct ChapterFigures {
             rows.append((representation.title, cell.previewLabels))
         }
         var figure = Figure(width: 150 * Double(shown) + 40, height: 170 * Double(rows.count + 1) + 40, columns: shown)
-        figure.title = "\(entry.prepared.domain.title): segmentations of test images"
+        figure.title = "\(entry.prepared.title): segmentations of test images"
         for (title, labels) in rows {
             for i in 0..<shown {
                 figure.panel { panel in
@@ -93,7 +93,7 @@ struct ChapterFigures {
             let test = entry.prepared.test, plane = test.height * test.width
             for i in 0..<count {
                 figure.panel { panel in
-                    panel.title = i == 0 ? entry.prepared.domain.title : nil
+                    panel.title = i == 0 ? entry.prepared.title : nil
                     panel.image(raster(test, i))
                 }
                 figure.panel { panel in
@@ -124,7 +124,7 @@ struct ChapterFigures {
         figure.title = "Which block and which step carry the parts"
         for entry in results {
             figure.panel { panel in
-                panel.title = entry.prepared.domain.title
+                panel.title = entry.prepared.title
                 panel.xLabel = "diffusion step t"
                 panel.yLabel = "mIoU (%)"
                 for block in Set(entry.ablation.map(\.block)).sorted() {
@@ -149,7 +149,7 @@ struct ChapterFigures {
             for entry in results {
                 guard let record = entry.training[.ddpm], !record.losses.isEmpty else { continue }
                 panel.line(x: record.losses.indices.map { Double($0 * record.lossEvery + 1) }, y: record.losses,
-                           label: entry.prepared.domain.title)
+                           label: entry.prepared.title)
             }
             panel.legend = .outside
         }

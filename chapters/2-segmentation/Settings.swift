@@ -7,11 +7,14 @@ enum Domain: String, Codable, CaseIterable, Comparable {
     case sprites
     /// Colin27 axial slices labelled with the AAL atlas grouped into anatomical classes.
     case brain
+    /// The user's own images and masks (`--images`, `--masks`); not a value of `--domains`.
+    case own
 
     var catalogNames: [String] {
         switch self {
         case .sprites: ["flare-avatar", "flare-layers"]
         case .brain: ["colin27-slices", "mni152-slices"]
+        case .own: []
         }
     }
 
@@ -19,6 +22,7 @@ enum Domain: String, Codable, CaseIterable, Comparable {
         switch self {
         case .sprites: "Character parts"
         case .brain: "Brain anatomy"
+        case .own: "Your images"
         }
     }
 
@@ -87,7 +91,7 @@ struct ChapterSettings: Codable {
     init(profile: Profile, seed: UInt64, domains: [Domain]?, representations: [Representation]?) {
         self.profile = profile
         self.seed = seed
-        self.domains = domains ?? Domain.allCases
+        self.domains = domains ?? [.sprites, .brain]
         self.representations = representations ?? Representation.allCases
         poolSize = profile.choose(smoke: 64, default: 5_000, paper: 5_000)
         trainImages = profile.choose(smoke: 4, default: 20, paper: 20)

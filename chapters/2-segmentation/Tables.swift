@@ -33,41 +33,47 @@ struct ChapterTables {
 
     var deviation: String { settings.deviations.joined(separator: "; ") }
 
+    /// A run on the user's own images: no paper to compare with and nothing for the audit.
+    var isOwn: Bool { settings.domains == [.own] }
+
     func write() throws {
-        let paper = try PaperTable3(file: run.root.appendingPathComponent("paper").appendingPathComponent(PaperTable3.name + ".csv"))
+        let paper = isOwn ? nil
+            : try PaperTable3(file: run.root.appendingPathComponent("paper").appendingPathComponent(PaperTable3.name + ".csv"))
         try writeMIoU(paper)
         try writePerClass()
         try writeCosts()
-        recordNumbers(paper)
-        recordClaims()
+        if let paper {
+            recordNumbers(paper)
+            recordClaims()
+        }
     }
 
     /// mIoU in % over classifier seeds.
     func percent(_ cells: [SegmentationCell]) -> [Double] { cells.map { 100 * $0.meanIoU } }
 
-    func writeMIoU(_ paper: PaperTable3) throws {
-        let domains = results.map(\.prepared.domain)
+    func writeMIoU(_ paper: PaperTable3?) throws {
         var columns: [ResultTable.Column] = [.init("Representation")]
-        for domain in domains {
-            columns.append(.init(domain.title + " mIoU (%)" + (domain.paperDataset.map { ", paper: \($0)" } ?? ""),
+        for entry in results {
+            columns.append(.init(entry.prepared.title + " mIoU (%)" + (entry.prepared.domain.paperDataset.map { ", paper: \($0)" } ?? ""),
                                  ranking: .higherIsBetter, alignment: .right, decimals: 1))
         }
         var table = ResultTable(
             id: "miou",
             caption: "Segmentation mIoU (%) of the same pixel-classifier ensemble on each representation's features, mean ± "
-                + "std over \(settings.classifierSeeds) classifier seed\(settings.classifierSeeds == 1 ? "" : "s"), on "
-                + "\(settings.testImages) test images per domain; classes absent from a test set count as 0, as in the "
-                + "reference. The paper's FFHQ-34 numbers stand beside the character-parts column: the same method on "
-                + "different images (Flare characters at 32 × 32 with 8 parts, not faces at 256 × 256 with 34), so compare "
-                + "the ranking, not the level. Rows without our number are the paper's representations the kit does not "
-                + "train (see the audit). Profile \(settings.profile.rawValue): \(deviation).",
+                + "std over \(settings.classifierSeeds) classifier seed\(settings.classifierSeeds == 1 ? "" : "s"), on the "
+                + "held-out test images; classes absent from a test set count as 0, as in the reference. "
+                + (isOwn ? "" : "The paper's FFHQ-34 numbers stand beside the character-parts column: the same method on "
+                    + "different images (Flare characters at 32 × 32 with 8 parts, not faces at 256 × 256 with 34), so compare "
+                    + "the ranking, not the level. Rows without our number are the paper's representations the kit does not "
+                    + "train (see the audit). ")
+                + "Profile \(settings.profile.rawValue): \(deviation).",
             columns: columns, decimals: 1)
         for representation in settings.representations {
             var row: [ResultTable.Cell] = [.text(representation.title)]
             for entry in results {
                 let values = percent(entry.cells[representation] ?? [])
                 let paperValue = entry.prepared.domain.paperDataset.flatMap { d in
-                    representation.paperMethods.lazy.compactMap { paper.value($0, d) }.first
+                    representation.paperMethods.lazy.compactMap { paper?.value($0, d) }.first
                 }
                 let ours = values.isEmpty ? nil : Summary(of: values)
                 row.append(paperValue.map { .compared(ours: ours, paper: $0) } ?? ours.map { .value($0) } ?? .missing)
@@ -75,10 +81,11 @@ struct ChapterTables {
             table.append(row)
         }
         let shown = Set(settings.representations.flatMap(\.paperMethods))
-        for method in ["MAE", "VDVAE", "ALAE", "GAN Inversion", "GAN Encoder", "SwAV"] where !shown.contains(method) {
+        let paperOnly = paper == nil ? [] : ["MAE", "VDVAE", "ALAE", "GAN Inversion", "GAN Encoder", "SwAV"]
+        for method in paperOnly where !shown.contains(method) {
             var row: [ResultTable.Cell] = [.text(method + " (paper only)")]
             for entry in results {
-                let value = entry.prepared.domain.paperDataset.flatMap { paper.value(method, $0) }
+                let value = entry.prepared.domain.paperDataset.flatMap { paper?.value(method, $0) }
                 row.append(value.map { .compared(ours: nil, paper: $0) } ?? .missing)
             }
             table.append(row)
@@ -91,7 +98,7 @@ struct ChapterTables {
             let names = entry.prepared.train.classNames
             var table = ResultTable(
                 id: "iou-per-class-\(entry.prepared.domain.rawValue)",
-                caption: "\(entry.prepared.domain.title): IoU (%) per class on the test images (first classifier seed) and "
+                caption: "\(entry.prepared.title): IoU (%) per class on the test images (first classifier seed) and "
                     + "each class's share of the test pixels. Thin classes are where every representation fails at "
                     + "\(entry.prepared.test.width) × \(entry.prepared.test.height).",
                 columns: [.init("Class"), .init("Share of pixels (%)", alignment: .right, decimals: 1)]
@@ -126,7 +133,7 @@ struct ChapterTables {
             for representation in settings.representations {
                 let record = entry.training[representation]
                 let cells = entry.cells[representation] ?? []
-                table.append([.text(entry.prepared.domain.title), .text(representation.title),
+                table.append([.text(entry.prepared.title), .text(representation.title),
                               record.map { .value(Summary(mean: Double($0.steps))) } ?? .missing,
                               record.map { .value(Summary(mean: $0.seconds)) } ?? .missing,
                               cells.isEmpty ? .missing : .value(Summary(mean: Statistics.mean(cells.map(\.seconds))))])
@@ -191,7 +198,7 @@ struct ChapterTables {
             let middle = nmi.count / 2
             held = held && nmi.indices.allSatisfy { nmi[middle] >= nmi[$0] }
             let sides = settings.ddpm.unet.decoderSides
-            evidence.append("\(entry.prepared.domain.title): NMI of k-means clusters with the true parts by decoder block "
+            evidence.append("\(entry.prepared.title): NMI of k-means clusters with the true parts by decoder block "
                 + nmi.enumerated().map { "\(sides[$0.offset])×\(sides[$0.offset]) \(String(format: "%.3f", $0.element))" }.joined(separator: ", "))
         }
         run.record(ClaimVerdict(id: "C2.1", verdict: results.isEmpty ? "not attempted" : verdict(held),
@@ -221,7 +228,7 @@ struct ChapterTables {
         for entry in results {
             let ours = mean(entry, .ddpm) ?? 0
             for rival in rivals { held = held && ours > (mean(entry, rival) ?? .infinity) }
-            evidence.append("\(entry.prepared.domain.title): DDPM \(format(ours)) vs "
+            evidence.append("\(entry.prepared.title): DDPM \(format(ours)) vs "
                 + rivals.map { "\($0.title) \(format(mean(entry, $0)))" }.joined(separator: ", "))
         }
         let untried = "GAN inversion, GAN encoder and SwAV not attempted"
