@@ -102,7 +102,7 @@ struct ChapterTables {
                     + "each class's share of the test pixels. Thin classes are where every representation fails at "
                     + "\(entry.prepared.test.width) × \(entry.prepared.test.height).",
                 columns: [.init("Class"), .init("Share of pixels (%)", alignment: .right, decimals: 1)]
-                    + settings.representations.map { .init($0.title, ranking: .higherIsBetter, alignment: .right, decimals: 1) },
+                    + settings.representations.map { .init($0.title, alignment: .right, decimals: 1) },
                 decimals: 1)
             let shares = entry.prepared.test.classShares
             for (c, name) in names.enumerated() {
