@@ -124,6 +124,44 @@ struct DomainRunner {
         return (ddpm, record, digest)
     }
 
+    /// Trains (or loads) a rival with the shared bookkeeping.
+    func rival<Model: Module>(_ model: Model, name: String, configuration: some Encodable, steps: Int,
+                              train: (Model, Int, UInt64, (Int, Float) -> Void) throws -> Void) throws -> (Model, TrainingRecord, String) {
+        let seed = Seeds.derive(base: settings.seed, purpose: .train, index: 0)
+        let (record, digest) = try trained(model, name: name, configuration: configuration, steps: steps, seed: seed) { progress in
+            let log = Self.recorder(steps: steps, progress: progress)
+            let started = ContinuousClock.now
+            try train(model, steps, seed, log.record)
+            return TrainingRecord(steps: steps, seconds: Experiment.seconds(ContinuousClock.now - started),
+                                  losses: log.losses(), lossEvery: log.every)
+        }
+        model.eval()
+        return (model, record, digest)
+    }
+
+    func maskedAutoencoder() throws -> (MaskedAutoencoder, TrainingRecord, String) {
+        var configuration = MaskedAutoencoderConfiguration(imageSize: prepared.train.height,
+                                                           imageChannels: prepared.train.channels)
+        configuration.batchSize = settings.ddpm.batchSize
+        let pool = prepared.pool.tensor(Array(0..<prepared.pool.count))
+        return try rival(MaskedAutoencoder(configuration: configuration, seed: settings.seed), name: "mae",
+                         configuration: configuration, steps: settings.maeSteps) { model, steps, seed, progress in
+            try model.train(on: pool, steps: steps, seed: seed, progress: progress)
+        }
+    }
+
+    func variationalAutoencoder() throws -> (ConvolutionalVAE, TrainingRecord, String) {
+        var configuration = ConvolutionalVAEConfiguration(imageSize: prepared.train.height,
+                                                          imageChannels: prepared.train.channels,
+                                                          channels: settings.ddpm.unet.channels, groups: settings.ddpm.unet.groups)
+        configuration.batchSize = settings.ddpm.batchSize
+        let pool = prepared.pool.tensor(Array(0..<prepared.pool.count))
+        return try rival(ConvolutionalVAE(configuration: configuration, seed: settings.seed), name: "vae",
+                         configuration: configuration, steps: settings.vaeSteps) { model, steps, seed, progress in
+            try model.train(on: pool, steps: steps, seed: seed, progress: progress)
+        }
+    }
+
     /// The same U-Net with its initial weights: how much of the DDPM's result comes from training at all.
     func randomUNet() -> DDPM {
         DDPM(configuration: ddpmConfiguration, seed: Seeds.derive(base: settings.seed, purpose: .train, index: 0))

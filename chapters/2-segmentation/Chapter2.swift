@@ -34,7 +34,7 @@ struct Chapter2: ParsableCommand {
                 $0.trimmingCharacters(in: .whitespaces) } })
     var classes: [String]?
 
-    @Option(help: "Representations to compare (comma-separated): ddpm, random-unet, raw; the DDPM always runs.",
+    @Option(help: "Representations to compare (comma-separated): ddpm, mae, vae, random-unet, raw; the DDPM always runs.",
             transform: OptionValue.list(of: Representation.self))
     var representations: [Representation]?
 
@@ -143,6 +143,7 @@ struct Representations {
     let ddpm: DDPM
     let ddpmDigest: String
     let random: DDPM
+    var rivals: [Representation: (PixelFeatureSource, String)] = [:]
     var records: [Representation: TrainingRecord] = [:]
     let settings: ChapterSettings
     let channels: Int
@@ -155,6 +156,16 @@ struct Representations {
         ddpmDigest = digest
         records[.ddpm] = record
         random = runner.randomUNet()
+        if settings.representations.contains(.mae) {
+            let (model, record, digest) = try runner.maskedAutoencoder()
+            rivals[.mae] = (MaskedAutoencoderFeatures(model: model), digest)
+            records[.mae] = record
+        }
+        if settings.representations.contains(.vae) {
+            let (model, record, digest) = try runner.variationalAutoencoder()
+            rivals[.vae] = (ConvolutionalVAEFeatures(model: model), digest)
+            records[.vae] = record
+        }
     }
 
     /// The feature source of `representation` and the digest of the weights behind it.
@@ -165,6 +176,8 @@ struct Representations {
         case .randomUNet:
             return (try! DiffusionFeatureSource(name: "random U-Net", ddpm: random, timesteps: settings.timesteps,
                                                 blocks: settings.blocks), "random-\(settings.seed)")
+        case .mae, .vae:
+            return rivals[representation]!
         case .raw:
             return (RawPixelSource(channels: channels), "raw")
         }

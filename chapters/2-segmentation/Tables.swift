@@ -80,7 +80,7 @@ struct ChapterTables {
             }
             table.append(row)
         }
-        let shown = Set(settings.representations.flatMap(\.paperMethods))
+        let shown = Set(settings.representations.compactMap(\.paperMethods.first))
         let paperOnly = paper == nil ? [] : ["MAE", "VDVAE", "ALAE", "GAN Inversion", "GAN Encoder", "SwAV"]
         for method in paperOnly where !shown.contains(method) {
             var row: [ResultTable.Cell] = [.text(method + " (paper only)")]
