@@ -67,9 +67,9 @@ class SelfAttention2d(nn.Module):
     """Single-head spatial self-attention: GroupNorm → q, k, v Linear over channels → softmax(q·kᵀ/√C) over
     the H·W positions → output Linear → residual add."""
 
-    def __init__(self, channels):
+    def __init__(self, channels, groups=32):
         super().__init__()
-        self.norm = nn.GroupNorm(32, channels)
+        self.norm = nn.GroupNorm(groups, channels)
         self.query = nn.Linear(channels, channels)
         self.key = nn.Linear(channels, channels)
         self.value = nn.Linear(channels, channels)
@@ -166,6 +166,81 @@ class GPVAEStep(nn.Module):
         return (nll.sum((1, 2)) + 0.8 * kl).mean()
 
 
+# MARK: DDPM (chapter 2's DenoisingUNet with UNetConfiguration.small)
+
+class TimestepBlock(nn.Module):
+    """GroupNorm → SiLU → 3×3 conv plus a per-channel shift from the timestep embedding, then the same again."""
+
+    def __init__(self, channels, output_channels, time_width, groups=8):
+        super().__init__()
+        self.norm1 = nn.GroupNorm(groups, channels)
+        self.conv1 = nn.Conv2d(channels, output_channels, 3, padding=1)
+        self.time = nn.Linear(time_width, output_channels)
+        self.norm2 = nn.GroupNorm(groups, output_channels)
+        self.conv2 = nn.Conv2d(output_channels, output_channels, 3, padding=1)
+        self.skip = nn.Conv2d(channels, output_channels, 1) if channels != output_channels else None
+
+    def forward(self, x, embedding):
+        h = self.conv1(F.silu(self.norm1(x))) + self.time(F.silu(embedding))[:, :, None, None]
+        h = self.conv2(F.silu(self.norm2(h)))
+        return h + (self.skip(x) if self.skip is not None else x)
+
+
+class DDPMStep(nn.Module):
+    """Channels 32/64/128 at 32/16/8 px, one block per level, attention at 8×8 and in the middle, linear β
+    schedule over 1,000 steps, ε-prediction MSE on a batch of 64 random images at random steps."""
+
+    def __init__(self, generator, batch=64):
+        super().__init__()
+        widths, time_width = [32, 64, 128], 128
+        self.time_in, self.time_out = nn.Linear(32, time_width), nn.Linear(time_width, time_width)
+        self.input = nn.Conv2d(3, 32, 3, padding=1)
+        self.encoder = nn.ModuleList([TimestepBlock(32, 32, time_width), TimestepBlock(32, 64, time_width),
+                                      TimestepBlock(64, 128, time_width)])
+        self.encoder_attention = SelfAttention2d(128, groups=8)
+        self.down = nn.ModuleList([nn.Conv2d(32, 32, 3, stride=2, padding=1), nn.Conv2d(64, 64, 3, stride=2, padding=1)])
+        self.middle1, self.middle2 = TimestepBlock(128, 128, time_width), TimestepBlock(128, 128, time_width)
+        self.middle_attention = SelfAttention2d(128, groups=8)
+        self.decoder = nn.ModuleList([TimestepBlock(256, 128, time_width), TimestepBlock(192, 64, time_width),
+                                      TimestepBlock(96, 32, time_width)])
+        self.decoder_attention = SelfAttention2d(128, groups=8)
+        self.up = nn.ModuleList([nn.Conv2d(128, 128, 3, padding=1), nn.Conv2d(64, 64, 3, padding=1)])
+        self.out_norm, self.output = nn.GroupNorm(8, 32), nn.Conv2d(32, 3, 3, padding=1)
+        betas = torch.linspace(1e-4, 0.02, 1000, dtype=torch.float64)
+        self.alpha_bar = torch.cumprod(1 - betas, 0).float()
+        self.images = torch.rand(batch, 3, 32, 32, generator=generator) * 2 - 1
+        self.generator = generator
+
+    def forward(self, x, t):
+        half = 16
+        frequencies = torch.exp(-torch.log(torch.tensor(10000.0)) * torch.arange(half) / half)
+        angles = t.float()[:, None] * frequencies[None]
+        embedding = self.time_out(F.silu(self.time_in(torch.cat([torch.sin(angles), torch.cos(angles)], 1))))
+        h, skips = self.input(x), []
+        for level, block in enumerate(self.encoder):
+            h = block(h, embedding)
+            if level == 2:
+                h = self.encoder_attention(h)
+            skips.append(h)
+            if level < 2:
+                h = self.down[level](h)
+        h = self.middle2(self.middle_attention(self.middle1(h, embedding)), embedding)
+        for i, block in enumerate(self.decoder):
+            h = block(torch.cat([h, skips[2 - i]], 1), embedding)
+            if i == 0:
+                h = self.decoder_attention(h)
+            if i < 2:
+                h = self.up[i](F.interpolate(h, scale_factor=2, mode="nearest"))
+        return self.output(F.silu(self.out_norm(h)))
+
+    def loss(self):
+        b = self.images.shape[0]
+        t = torch.randint(0, 1000, (b,), generator=self.generator)
+        noise = torch.randn(self.images.shape, generator=self.generator)
+        a = self.alpha_bar[t][:, None, None, None]
+        return F.mse_loss(self(a.sqrt() * self.images + (1 - a).sqrt() * noise, t), noise)
+
+
 # MARK: Workloads
 
 def build(workload, generator):
@@ -190,6 +265,8 @@ def build(workload, generator):
         return GRUHead(), x, y, 1e-3
     if workload == "gpvae":
         return GPVAEStep(generator), None, None, 1e-3
+    if workload == "ddpm":
+        return DDPMStep(generator), None, None, 2e-4
     raise ValueError(workload)
 
 
@@ -203,10 +280,10 @@ def measure(workload, steps):
     count = sum(p.numel() for p in model.parameters())
 
     def step():
-        if workload == "gpvae":
+        if workload in ("gpvae", "ddpm"):
             loss = model.loss()
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 10000)
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 10000 if workload == "gpvae" else 1)
         else:
             loss = F.mse_loss(model(x), y)
             loss.backward()
