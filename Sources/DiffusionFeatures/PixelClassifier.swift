@@ -225,26 +225,38 @@ public final class PixelClassifierEnsemble {
             }
             let x = Tensor(rows, shape: [b * plane, d])
             let probabilities = withoutGrad { members.map { $0(x).softmax(axis: 1).scalars } }
-            for r in 0..<(b * plane) {
-                var votes = [Int](repeating: 0, count: classCount)
-                var average = [Float](repeating: 0, count: classCount)
-                var entropy: Float = 0
-                for p in probabilities {
-                    var top = 0
-                    for k in 0..<classCount {
-                        let q = p[r * classCount + k]
-                        average[k] += q / Float(members.count)
-                        if q > 0 { entropy -= q * log(q) / Float(members.count) }
-                        if q > p[r * classCount + top] { top = k }
-                    }
-                    votes[top] += 1
+            let vote = Self.vote(probabilities, classCount: classCount)
+            labels += vote.labels
+            disagreement += vote.disagreement
+        }
+        return Segmentation(labels: labels, disagreement: disagreement)
+    }
+
+    /// The members' softmax outputs (`probabilities[m]`: rows × classes) → each row's majority vote of the members'
+    /// argmaxes (ties to the lowest class, as `torch.mode`) and the Jensen–Shannon disagreement: the entropy of
+    /// the mean prediction minus the mean of the members' entropies.
+    static func vote(_ probabilities: [[Float]], classCount: Int) -> Segmentation {
+        let rows = (probabilities.first?.count ?? 0) / classCount, members = Float(probabilities.count)
+        var labels: [Int] = [], disagreement: [Float] = []
+        for r in 0..<rows {
+            var votes = [Int](repeating: 0, count: classCount)
+            var average = [Float](repeating: 0, count: classCount)
+            var entropy: Float = 0
+            for p in probabilities {
+                var top = 0
+                for k in 0..<classCount {
+                    let q = p[r * classCount + k]
+                    average[k] += q / members
+                    if q > 0 { entropy -= q * log(q) / members }
+                    if q > p[r * classCount + top] { top = k }
                 }
-                var winner = 0
-                for k in 1..<classCount where votes[k] > votes[winner] { winner = k }
-                labels.append(winner)
-                let mixed = average.reduce(Float(0)) { $1 > 0 ? $0 - $1 * log($1) : $0 }
-                disagreement.append(Swift.max(mixed - entropy, 0))
+                votes[top] += 1
             }
+            var winner = 0
+            for k in 1..<classCount where votes[k] > votes[winner] { winner = k }
+            labels.append(winner)
+            let mixed = average.reduce(Float(0)) { $1 > 0 ? $0 - $1 * log($1) : $0 }
+            disagreement.append(Swift.max(mixed - entropy, 0))
         }
         return Segmentation(labels: labels, disagreement: disagreement)
     }

@@ -1,5 +1,6 @@
-import DiffusionFeatures
+@testable import DiffusionFeatures
 import Evaluation
+import Foundation
 import Testing
 import Tensor
 
@@ -52,4 +53,20 @@ func colourLabelled(_ count: Int, seed: UInt64) -> (Tensor, [UInt8]) {
         try PixelClassifierEnsemble.train(source: source, images: train, masks: masks, classCount: 3,
                                           configuration: .init(memberCount: 1, featureBudgetBytes: 100), seed: 0)
     }
+}
+
+@Test func majorityVoteAndDisagreementByHand() {
+    // Three members, two pixels, three classes. Pixel 0: argmaxes 2, 2, 0 → 2. Pixel 1: argmaxes 0, 1, 2 (a
+    // three-way tie) → the lowest class, 0. Members that agree exactly have zero disagreement.
+    let members: [[Float]] = [[0.1, 0.2, 0.7, 0.6, 0.3, 0.1],
+                              [0.2, 0.1, 0.7, 0.2, 0.5, 0.3],
+                              [0.5, 0.2, 0.3, 0.1, 0.1, 0.8]]
+    let result = PixelClassifierEnsemble.vote(members, classCount: 3)
+    #expect(result.labels == [2, 0])
+    func h(_ p: [Float]) -> Float { p.reduce(0) { $1 > 0 ? $0 - $1 * log($1) : $0 } }
+    let mean: [Float] = [0.8 / 3, 0.5 / 3, 1.7 / 3]
+    let expected = h(mean) - (h([0.1, 0.2, 0.7]) + h([0.2, 0.1, 0.7]) + h([0.5, 0.2, 0.3])) / 3
+    #expect(abs(result.disagreement[0] - expected) < 1e-5)
+    let same = PixelClassifierEnsemble.vote([[0.2, 0.8], [0.2, 0.8]], classCount: 2)
+    #expect(same.labels == [1] && abs(same.disagreement[0]) < 1e-6)
 }
