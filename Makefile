@@ -51,7 +51,7 @@ $(1): build
 endef
 
 $(eval $(call chapter,talk,goog-stocks nyc-weather))
-$(eval $(call chapter,chapter1,mnist-5k pbcseq))
+$(eval $(call chapter,chapter1,mnist-5k flare-avatar flare-layers pbcseq))
 $(eval $(call chapter,chapter2,flare-avatar flare-layers colin27-slices mni152-slices))
 $(eval $(call chapter,chapter3,adult diabetes telco-churn ames-housing shuttle))
 

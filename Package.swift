@@ -69,7 +69,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/talk", exclude: ["slides.md"]),
         .executableTarget(name: "Chapter1", dependencies: [
-            "GPVAE", "Evaluation", "Datasets", "Experiment", "Figures", "Tensor",
+            "GPVAE", "Evaluation", "Datasets", "Experiment", "Figures", "Report", "Tensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/1-gpvae", exclude: ["chapter.md"]),
         .executableTarget(name: "Chapter2", dependencies: [

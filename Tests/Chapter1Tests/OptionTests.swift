@@ -20,7 +20,7 @@ final class OptionTests: ChapterProgramTestCase {
     func testBadOptionsAreRefused() throws {
         try assertRefused(["--datasets", ""], mentioning: "--datasets")
         try assertRefused(["--datasets", "hmnist,hmnist"], mentioning: "hmnist")
-        try assertRefused(["--datasets", "sprites"], mentioning: "sprites")
+        try assertRefused(["--datasets", "sprite"], mentioning: "sprite")
         try assertRefused(["--profile", "huge"], mentioning: "--profile")
         try assertRefused(["--threads", "0"], mentioning: "--threads")
         try assertRefused([], mentioning: "--root", root: root.appendingPathComponent("absent").path)

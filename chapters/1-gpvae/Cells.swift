@@ -14,8 +14,13 @@ struct PreparedSequences {
     /// artificially, as the reference evaluates Physionet (the model never sees them).
     var evaluation: SequenceSet
     var inputHash: String
-    /// The features' names where they have them (the clinical series), for the figures.
+    /// The features' names where they have them (the clinical series, a practitioner's CSV), for the figures.
     var featureNames: [String] = []
+    /// What the series' times are, for the figures' time axis.
+    var timeLabel = "days since the first visit"
+    /// A practitioner's series with every observed value shown (the evaluation set hides some to score on):
+    /// GP-VAE imputes it for the imputed CSV.
+    var complete: SequenceSet? = nil
 
     /// HMNIST pixels are binary: predictions are rounded before the MSE and the downstream classifier.
     var binary: Bool { data == .hmnist }
@@ -30,18 +35,20 @@ struct CellResult: Codable {
     /// NLL per scored entry (variational models only).
     var nll: Double?
     /// Downstream AUROC: logistic regression fitted on the first half of the imputed evaluation set, scored on the
-    /// second (HMNIST: macro one-vs-rest over 10 digits).
-    var auroc: Double
+    /// second (HMNIST: macro one-vs-rest over 10 digits). Nil for SPRITES, which has no downstream task.
+    var auroc: Double?
     /// Mean squared change between consecutive steps of the imputed sequences (smoothness over time).
     var roughness: Double
     var trainSeconds: Double
     var trainSteps: Int
-    /// The imputations of the first `previewCount` evaluation sequences, for the figures.
+    /// The imputations of the first `SequenceData.previewCount` evaluation sequences, for the figures.
     var preview: [Float]
     /// GP-VAE's spread over posterior samples at the same entries (empty for other methods).
     var previewSpread: [Float]
-
-    static let previewCount = 4
+    /// GP-VAE on a practitioner's series: its imputation of the complete set and the spread over posterior
+    /// samples, `[N][T][D]` in standardised units (nil otherwise).
+    var output: [Float]? = nil
+    var outputSpread: [Float]? = nil
 }
 
 /// Runs the cells of one data set, each cached under a key of code, settings, data and seed.
@@ -74,7 +81,12 @@ struct SequenceRunner {
 
     /// The networks' settings for a variational method on this data set (nil for the others).
     func modelConfig(_ method: Method) -> GPVAEConfig? {
-        let base = prepared.data == .hmnist ? settings.hmnist : settings.clinical
+        let base = switch prepared.data {
+        case .hmnist: settings.hmnist
+        case .sprites: settings.sprites
+        case .clinical: settings.clinical
+        case .own: settings.own
+        }
         switch method {
         case .vae: return base.with(model: .vae)
         case .hiVAE: return base.with(model: .hiVAE)
@@ -87,7 +99,7 @@ struct SequenceRunner {
         let train = try prepared.train.incomplete(), evaluation = try prepared.evaluation.incomplete()
         let label = "\(prepared.data.rawValue) \(method.rawValue) seed \(seed)"
         let clock = ContinuousClock(), started = clock.now
-        var steps = 0, nll: Double? = nil, spread: [Float] = []
+        var steps = 0, nll: Double? = nil, spread: [Float] = [], output: [Float]? = nil, outputSpread: [Float]? = nil
         let imputed: [Float]
         switch method {
         case .mean:
@@ -114,19 +126,25 @@ struct SequenceRunner {
             nll = try model.negativeLogLikelihood(evaluation, truth: prepared.evaluation.values,
                                                   mask: prepared.evaluation.scoredMask, seed: Seeds.derive(base: seed, purpose: .posterior, index: 0))
             if method == .gpVAE {
-                spread = try model.imputationDeviations(prepared.evaluation.head(CellResult.previewCount).incomplete(),
+                spread = try model.imputationDeviations(prepared.evaluation.head(prepared.data.previewCount).incomplete(),
                                                         count: settings.bandSamples,
                                                         seed: Seeds.derive(base: seed, purpose: .posterior, index: 1))
+                if let complete = try prepared.complete?.incomplete() {
+                    output = try model.impute(complete)
+                    outputSpread = try model.imputationDeviations(complete, count: settings.bandSamples,
+                                                                  seed: Seeds.derive(base: seed, purpose: .posterior, index: 2))
+                }
             }
         }
         let trainSeconds = seconds(clock.now - started)
         let mse = try ImputationMetrics.meanSquaredError(predicted: imputed, truth: prepared.evaluation.values,
                                                          mask: prepared.evaluation.scoredMask, rounded: prepared.binary)
-        let auroc = try downstreamAUROC(imputed)
-        let previewSize = CellResult.previewCount * prepared.evaluation.length * prepared.evaluation.features
+        let auroc = prepared.data.hasDownstreamTask ? try downstreamAUROC(imputed) : nil
+        let previewSize = prepared.data.previewCount * prepared.evaluation.length * prepared.evaluation.features
         return CellResult(method: method, seed: seed, mse: mse, nll: nll, auroc: auroc,
                           roughness: prepared.evaluation.roughness(imputed), trainSeconds: trainSeconds,
-                          trainSteps: steps, preview: Array(imputed.prefix(previewSize)), previewSpread: spread)
+                          trainSteps: steps, preview: Array(imputed.prefix(previewSize)), previewSpread: spread,
+                          output: output, outputSpread: outputSpread)
     }
 
     /// The reference's downstream protocol: a logistic regression on the flattened imputed sequences (HMNIST

@@ -5,7 +5,8 @@ import Foundation
 import Tensor
 
 /// `make chapter1`: GP-VAE against the paper's imputation baselines on real sequences with gaps — Healing MNIST
-/// rebuilt from real digits (Table 1) and PBC's sequential labs standing in for PhysioNet 2012 (Table 2).
+/// rebuilt from real digits and sprite sequences composed from Flare's art (Table 1), and PBC's sequential labs
+/// standing in for PhysioNet 2012 (Table 2).
 ///
 /// Steps, in order: `data` (build and check the sequences), `cells` (train and score each method on each data
 /// set, every cell cached), `tables` (Tables 1 and 2 analogues, audit numbers, verdicts on C1.1–C1.6), `figures`
@@ -18,21 +19,52 @@ struct Chapter1: ParsableCommand {
 
     @OptionGroup var options: ChapterOptions
 
-    @Option(help: "Data sets to run (comma-separated): hmnist, clinical.", transform: OptionValue.list(of: SequenceData.self))
+    @Option(help: "Data sets to run (comma-separated): hmnist, sprites, clinical.", transform: OptionValue.list(of: SequenceData.self))
     var datasets: [SequenceData]?
+
+    @Option(help: "Your own series (runs instead of the catalog's data sets): a long-format CSV with a header row, one row per series and time, one column per feature, empty cells missing.")
+    var csv: String?
+
+    @Option(help: "The series id column of --csv (default: id).")
+    var idColumn: String?
+
+    @Option(help: "The time column of --csv (default: time); a series' rows are taken in time order, evenly spaced.")
+    var timeColumn: String?
+
+    @Option(help: "Fraction of each feature's observed values in --csv hidden from every method and scored (default: 0.1).",
+            transform: { text in
+                guard let value = Double(text), value > 0, value < 1 else { throw OptionValueError("a fraction between 0 and 1") }
+                return value
+            })
+    var hide: Double?
+
+    func validate() throws {
+        if csv == nil, idColumn != nil || timeColumn != nil || hide != nil {
+            throw ValidationError("--id-column, --time-column and --hide need --csv")
+        }
+        if csv != nil, datasets != nil { throw ValidationError("--csv and --datasets cannot be combined") }
+    }
 
     func run() throws {
         Threading.setThreadCount(options.threads)
-        let settings = ChapterSettings(profile: options.profile, seed: options.seed, datasets: datasets)
+        // A practitioner's file is read and checked before anything is written.
+        let own = try csv.map { try OwnSeries(path: $0, idColumn: idColumn ?? "id", timeColumn: timeColumn ?? "time",
+                                              hide: hide ?? 0.1, seed: options.seed) }
+        let settings = ChapterSettings(profile: options.profile, seed: options.seed, datasets: own == nil ? datasets : [.own],
+                                       hiddenFraction: own?.hide)
         let codeVersion = try CodeVersion.digest(chapterFolder: "1-gpvae")
+        let chapter = own == nil ? "1-gpvae" : "1-gpvae-own"
         let run = try ExperimentRun(
-            chapter: "1-gpvae", profile: options.profile, config: settings,
+            chapter: chapter, profile: options.profile, config: settings,
             seeds: ["train": Seeds.derive(base: options.seed, purpose: .train, count: max(settings.seeds, settings.clinicalSeeds))],
             blas: .init(core: Threading.blasCoreName, threads: Threading.threadCount), root: options.rootURL,
             codeVersion: codeVersion)
         for deviation in settings.deviations { run.recordDeviation(deviation) }
 
-        let prepared = try run.step("data") { try settings.datasets.map { try prepare($0, settings: settings, run: run) } }
+        let prepared = try run.step("data") {
+            if let own { return [try own.prepared(run: run)] }
+            return try settings.datasets.map { try prepare($0, settings: settings, run: run) }
+        }
         var results: [SequenceResults] = []
         try run.step("cells") {
             for data in prepared {
@@ -45,28 +77,47 @@ struct Chapter1: ParsableCommand {
                 results.append(SequenceResults(prepared: data, cells: cells))
             }
         }
-        try run.step("tables") { try ChapterTables(settings: settings, results: results, run: run).write() }
+        let tables = ChapterTables(settings: settings, results: results, run: run)
+        try run.step("tables") {
+            if let own { try own.write(results[0], tables: tables) } else { try tables.write() }
+        }
         try run.step("figures") { try ChapterFigures(results: results, run: run).write() }
         try run.finish()
+        if let own {
+            let page = try own.page(settings: settings, root: options.rootURL, chapter: chapter)
+            printToStandardError("chapter1: wrote \(own.outputPath(root: options.rootURL).path); open \(page.path)\n")
+        }
     }
 
     /// Builds one data set's sequences from its catalog files, recorded as inputs of the run.
     func prepare(_ data: SequenceData, settings: ChapterSettings, run: ExperimentRun) throws -> PreparedSequences {
         let catalog = try DataCatalog(root: run.root)
+        let hash = SHA256Hex.digest(of: try data.catalogNames.map { try run.recordCatalogInputs(named: $0, in: catalog) }
+            .joined(separator: "\n"))
         switch data {
         case .hmnist:
             let digits = try DigitImages.load(from: catalog)
-            let hash = try run.recordCatalogInputs(named: data.catalogName, in: catalog)
             let test = Double(settings.hmnistTest) / Double(digits.count)
             let (sets, _) = try HealingMNIST.make(from: digits, validation: 0, test: test,
                                                   options: .init(seed: settings.seed))
             return PreparedSequences(data: data, train: sets.train.shuffled(seed: settings.seed).head(settings.hmnistTrain),
                                      evaluation: sets.test.shuffled(seed: settings.seed).head(settings.hmnistTest),
                                      inputHash: hash)
+        case .sprites:
+            // Sequence i depends only on the seed and i: the evaluation sequences start at index 1,000,000, so
+            // no size of either set makes them overlap.
+            let composer = SpriteComposer(sheets: try AvatarSheets.load(from: catalog))
+            let options = SpriteSequences.Options(seed: settings.seed)
+            return PreparedSequences(
+                data: data, train: SpriteSequences(composer: composer, indices: Array(0..<settings.spritesTrain), options: options).set,
+                evaluation: SpriteSequences(composer: composer, indices: Array(1_000_000..<(1_000_000 + settings.spritesTest)),
+                                            options: options).set,
+                inputHash: hash)
+        case .own:
+            preconditionFailure("a practitioner's series are prepared by OwnSeries")
         case .clinical:
             let options = ClinicalSequences.Options(seed: settings.seed)
             let records = try PatientRecords.load(from: catalog, features: options.features)
-            let hash = try run.recordCatalogInputs(named: data.catalogName, in: catalog)
             let clinical = try ClinicalSequences(records: records, options: options)
             let train = clinical.sets.train.shuffled(seed: settings.seed)
             return PreparedSequences(data: data, train: train, evaluation: train, inputHash: hash,
