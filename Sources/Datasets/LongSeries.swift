@@ -93,7 +93,7 @@ public struct LongSeries: Sendable {
     public var length: Int { series.map(\.rows.count).max() ?? 0 }
 
     /// Where row `r` sits in `[N][T]` (series index · T + step).
-    public func slots() -> [Int: Int] {
+    func slots() -> [Int: Int] {
         var slot: [Int: Int] = [:]
         for (n, s) in series.enumerated() {
             for (t, r) in s.rows.enumerated() { slot[r] = n * length + t }
@@ -107,7 +107,7 @@ public struct LongSeries: Sendable {
     /// shows every observed value. Steps after a short series' last row are padding (`present` = 0).
     public func sequences(hiding fraction: Double, seed: UInt64) throws
         -> (scoring: SequenceSet, complete: SequenceSet, mean: [Double], scale: [Double]) {
-        precondition((0..<1).contains(fraction), "LongSeries: the hidden fraction must be in [0, 1)")
+        precondition(fraction > 0 && fraction < 1, "LongSeries: the hidden fraction must be in (0, 1)")
         let (n, t, d) = (series.count, length, features.count)
         let slot = slots()
         var hidden = Set<Int>()
@@ -117,9 +117,9 @@ public struct LongSeries: Sendable {
             let count = Swift.min(Int((fraction * Double(observed.count)).rounded()), observed.count - 1)
             for i in random.derived(UInt64(f)).permutation(observed.count).prefix(count) { hidden.insert(observed[i] * d + f) }
         }
-        guard fraction == 0 || !hidden.isEmpty else {
+        guard !hidden.isEmpty else {
             throw DataError.csv(file: file, line: 1, column: nil, columnName: nil, reason: "too few observed values to hide "
-                + "\(Int(fraction * 100)) % of them for scoring; give more rows or a larger --hide")
+                + String(format: "%g %%", fraction * 100) + " of them for scoring; give more rows or a larger --hide")
         }
         var mean = [Double](repeating: 0, count: d), scale = [Double](repeating: 1, count: d)
         for f in 0..<d {
