@@ -5,7 +5,7 @@
 # Usage: scripts/bench-peers.sh        (after `make build`)
 # Environment, all optional:
 #   THREADS="1 2"            thread counts to measure
-#   WORKLOADS=mlp,unet,gru,gpvae,ddpm   workloads to measure (JAX has no gpvae or ddpm peer)
+#   WORKLOADS=mlp,unet,gru,gpvae,ddpm,ddpm-features   workloads to measure (JAX has peers of the first three only)
 #   STEPS=10                 timed steps per workload and run (after 3 warm-up steps)
 #   ROUNDS=1                 repeat everything; the table shows the median over rounds
 #   KIT_BENCH=.build/release/kit-bench
@@ -19,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 THREADS=${THREADS:-"1 2"}
-WORKLOADS=${WORKLOADS:-mlp,unet,gru,gpvae,ddpm}
+WORKLOADS=${WORKLOADS:-mlp,unet,gru,gpvae,ddpm,ddpm-features}
 STEPS=${STEPS:-10}
 ROUNDS=${ROUNDS:-1}
 KIT_BENCH=${KIT_BENCH:-.build/release/kit-bench}
@@ -65,7 +65,7 @@ for round in $(seq "$ROUNDS"); do
     for w in ${WORKLOADS//,/ }; do
       echo "== round $round, threads $t, $w" | tee -a "$log"
       "$KIT_BENCH" --threads "$t" --workloads "$w" --steps "$STEPS" --json "$ours" 2>&1 | tee -a "$log"
-      if [ -n "$jax_python" ] && [ "$w" != gpvae ] && [ "$w" != ddpm ]; then
+      if [ -n "$jax_python" ] && [[ "$w" =~ ^(mlp|unet|gru)$ ]]; then
         "$jax_python" bench/peers/jax_bench.py --threads "$t" --workloads "$w" --steps "$STEPS" \
           --json "$jax" 2>&1 | tee -a "$log"
       fi
@@ -95,6 +95,7 @@ def load(path):
     return runs, name
 
 
+ORDER = ["mlp", "unet", "gru", "gpvae", "ddpm", "ddpm-features"]
 ours, _ = load(ours_file)
 peers = [(label, *load(path)) for label, path in (("JAX", jax_file), ("PyTorch", torch_file))]
 peers = [(label, runs, name) for label, runs, name in peers if runs]
@@ -114,7 +115,7 @@ for label, _, _ in peers:
 print("| " + " | ".join(header) + " |")
 print("|" + "|".join(["---"] * 2 + ["---:"] * (len(header) - 2)) + "|")
 keys = sorted(set(ours) | {k for _, runs, _ in peers for k in runs},
-              key=lambda k: (["mlp", "unet", "gru", "gpvae"].index(k[0]) if k[0] in ("mlp", "unet", "gru", "gpvae") else 9, k[1]))
+              key=lambda k: (ORDER.index(k[0]) if k[0] in ORDER else len(ORDER), k[1]))
 for workload, threads in keys:
     mine = ours.get((workload, threads), [])
     row = [workload, str(threads), cell(mine)]

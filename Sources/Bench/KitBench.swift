@@ -15,7 +15,7 @@ struct KitBench: ParsableCommand {
     var threads = 1
 
     @Option(help: "Workloads to run: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")) (comma-separated).")
-    var workloads = "mlp,mlp-gemm,unet,gru,gpvae,banded-10,banded-100,banded-1000,ddpm,mae,vae"
+    var workloads = "mlp,mlp-gemm,unet,gru,gpvae,banded-10,banded-100,banded-1000,ddpm,ddpm-features,mae,vae"
 
     @Option(help: "Timed steps per workload (after warm-up).")
     var steps = 10
@@ -66,7 +66,8 @@ func append(_ data: Data, to path: String) throws {
 }
 
 enum Workload: String, CaseIterable {
-    case mlp, mlpGEMM = "mlp-gemm", unet, gru, gpvae, banded10 = "banded-10", banded100 = "banded-100", banded1000 = "banded-1000", ddpm, mae, vae
+    case mlp, mlpGEMM = "mlp-gemm", unet, gru, gpvae, banded10 = "banded-10", banded100 = "banded-100", banded1000 = "banded-1000", ddpm
+    case ddpmFeatures = "ddpm-features", mae, vae
 
     var summary: String {
         switch self {
@@ -77,6 +78,7 @@ enum Workload: String, CaseIterable {
         case .gpvae: "GP-VAE on HMNIST shapes (batch 64 × 10 frames × 784 px, latent 64, 128-wide), ELBO, Adam"
         case .banded10, .banded100, .banded1000: "banded posterior, 16 × 32 Gaussians over T steps: sample, log-density, backward"
         case .ddpm: "chapter 2's DDPM: U-Net 32/64/128 at 32×32, batch 64, timestep embedding, ε-MSE, clip, Adam"
+        case .ddpmFeatures: "chapter 2's feature reading: 8 images × t = 50, 150, 250 through the DDPM's U-Net, 3 decoder blocks upsampled to 32×32 (8,192 pixels × 672 features a step)"
         case .mae: "chapter 2's MAE: ViT 128 × 4 on 16 of 64 patches, decoder 64 × 2, batch 64, clip, Adam"
         case .vae: "chapter 2's convolutional VAE: 32/64/128 channels, latent 16 × 8 × 8, batch 64, clip, Adam"
         }
@@ -137,6 +139,11 @@ enum Workload: String, CaseIterable {
             let ddpm = DDPM(configuration: DDPMConfiguration(unet: .small), seed: 0)
             let images = rng.uniform([64, 3, 32, 32], low: -1, high: 1)
             trainStep = { try! ddpm.train(on: images, steps: 1, seed: 0) }
+        case .ddpmFeatures:
+            let ddpm = DDPM(configuration: DDPMConfiguration(unet: .small), seed: 0)
+            let source = try! DiffusionFeatureSource(name: "DDPM", ddpm: ddpm, timesteps: [50, 150, 250], blocks: [0, 1, 2])
+            let images = rng.uniform([8, 3, 32, 32], low: -1, high: 1)
+            trainStep = { _ = source.features(of: images, firstIndex: 0) }
         case .mae:
             let model = MaskedAutoencoder(configuration: MaskedAutoencoderConfiguration(), seed: 0)
             let images = rng.uniform([64, 3, 32, 32], low: -1, high: 1)

@@ -4,13 +4,15 @@ import argparse
 import os
 import sys
 
-WORKLOADS = ("mlp", "unet", "gru", "gpvae", "ddpm")
+WORKLOADS = ("mlp", "unet", "gru", "gpvae", "ddpm", "ddpm-features")
 SUMMARIES = {
     "mlp": "MLP 64→512→1024→1024→512→64, ReLU, batch 4096, MSE, Adam",
     "unet": "UNet 32×32, batch 32, channels 64/128, GroupNorm+SiLU, attention at 8×8, MSE, Adam",
     "gru": "GRU 3 layers, hidden 24, sequence 24, batch 128, MSE, Adam",
     "gpvae": "GP-VAE on HMNIST shapes (batch 64 × 10 frames × 784 px, latent 64, 128-wide), ELBO, Adam",
     "ddpm": "chapter 2's DDPM: U-Net 32/64/128 at 32×32, batch 64, timestep embedding, ε-MSE, clip, Adam",
+    "ddpm-features": "chapter 2's feature reading: 8 images × t = 50, 150, 250 through the DDPM's U-Net, 3 decoder "
+                     "blocks upsampled to 32×32 (8,192 pixels × 672 features a step)",
 }
 
 

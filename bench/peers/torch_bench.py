@@ -211,7 +211,7 @@ class DDPMStep(nn.Module):
         self.images = torch.rand(batch, 3, 32, 32, generator=generator) * 2 - 1
         self.generator = generator
 
-    def forward(self, x, t):
+    def forward(self, x, t, blocks=None):
         half = 16
         frequencies = torch.exp(-torch.log(torch.tensor(10000.0)) * torch.arange(half) / half)
         angles = t.float()[:, None] * frequencies[None]
@@ -229,6 +229,8 @@ class DDPMStep(nn.Module):
             h = block(torch.cat([h, skips[2 - i]], 1), embedding)
             if i == 0:
                 h = self.decoder_attention(h)
+            if blocks is not None:
+                blocks.append(h)
             if i < 2:
                 h = self.up[i](F.interpolate(h, scale_factor=2, mode="nearest"))
         return self.output(F.silu(self.out_norm(h)))
@@ -239,6 +241,19 @@ class DDPMStep(nn.Module):
         noise = torch.randn(self.images.shape, generator=self.generator)
         a = self.alpha_bar[t][:, None, None, None]
         return F.mse_loss(self(a.sqrt() * self.images + (1 - a).sqrt() * noise, t), noise)
+
+
+    def features(self, images, steps=(50, 150, 250)):
+        """The paper's pixel features: per t, noise every image with one shared draw, run the U-Net once, upsample
+        each decoder block's output bilinearly to the image size, concatenate per pixel."""
+        parts = []
+        for t in steps:
+            noise = torch.randn((1,) + images.shape[1:], generator=self.generator)
+            a = self.alpha_bar[t]
+            blocks = []
+            self(a.sqrt() * images + (1 - a).sqrt() * noise, torch.full((images.shape[0],), t), blocks)
+            parts += [F.interpolate(b, size=images.shape[2:], mode="bilinear", align_corners=False) for b in blocks]
+        return torch.cat(parts, 1)
 
 
 # MARK: Workloads
@@ -267,6 +282,8 @@ def build(workload, generator):
         return GPVAEStep(generator), None, None, 1e-3
     if workload == "ddpm":
         return DDPMStep(generator), None, None, 2e-4
+    if workload == "ddpm-features":
+        return DDPMStep(generator), torch.rand(8, 3, 32, 32, generator=generator) * 2 - 1, None, 2e-4
     raise ValueError(workload)
 
 
@@ -280,6 +297,9 @@ def measure(workload, steps):
     count = sum(p.numel() for p in model.parameters())
 
     def step():
+        if workload == "ddpm-features":
+            with torch.no_grad():
+                return model.features(x).sum()
         if workload in ("gpvae", "ddpm"):
             loss = model.loss()
             loss.backward()

@@ -49,6 +49,9 @@ struct CellResult: Codable {
     /// samples, `[N][T][D]` in standardised units (nil otherwise).
     var output: [Float]? = nil
     var outputSpread: [Float]? = nil
+    /// HMNIST: MSE on the missing pixels when the evaluation set's mask is replaced by a random one hiding each
+    /// pixel with the probabilities of `ChapterSettings.sweepFractions` (the model trained on MNAR masks as usual).
+    var sweepMSE: [Double]? = nil
 }
 
 /// Runs the cells of one data set, each cached under a key of code, settings, data and seed.
@@ -66,6 +69,7 @@ struct SequenceRunner {
         var train: Int
         var evaluation: Int
         var bandSamples: Int
+        var sweepFractions: [Double]
     }
 
     func cell(_ method: Method, seed: UInt64) throws -> CellResult {
@@ -74,7 +78,8 @@ struct SequenceRunner {
             name: "cell-\(prepared.data.rawValue)-\(method.rawValue)", codeVersion: codeVersion,
             config: CellKey(data: prepared.data, method: method, gpvae: config,
                             brits: method == .brits ? settings.brits : nil, train: prepared.train.count,
-                            evaluation: prepared.evaluation.count, bandSamples: settings.bandSamples),
+                            evaluation: prepared.evaluation.count, bandSamples: settings.bandSamples,
+                            sweepFractions: settings.sweepFractions),
             inputHashes: [prepared.inputHash], seed: seed)
         return try run.cache.cached(key: key) { try compute(method, config: config, seed: seed) }
     }
@@ -100,20 +105,23 @@ struct SequenceRunner {
         let label = "\(prepared.data.rawValue) \(method.rawValue) seed \(seed)"
         let clock = ContinuousClock(), started = clock.now
         var steps = 0, nll: Double? = nil, spread: [Float] = [], output: [Float]? = nil, outputSpread: [Float]? = nil
-        let imputed: [Float]
+        let impute: (IncompleteSeries) throws -> [Float]
         switch method {
         case .mean:
-            imputed = try SimpleImputers.meanImputation(evaluation, means: SimpleImputers.featureMeans(train))
+            let means = try SimpleImputers.featureMeans(train)
+            impute = { try SimpleImputers.meanImputation($0, means: means) }
         case .forward:
-            imputed = try SimpleImputers.forwardImputation(evaluation, fallback: SimpleImputers.featureMeans(train))
+            let means = try SimpleImputers.featureMeans(train)
+            impute = { try SimpleImputers.forwardImputation($0, fallback: means) }
         case .gp:
-            imputed = try GaussianProcessImputer.fit(train).impute(evaluation).values
+            let model = try GaussianProcessImputer.fit(train)
+            impute = { try model.impute($0).values }
         case .brits:
             let progress = Experiment.Progress(total: settings.brits.steps, label: "\(label) train")
             let model = try BRITS.train(on: train, config: settings.brits, seed: seed) { step, _, loss in progress.update(step: step, loss: loss) }
             progress.finish()
             steps = settings.brits.steps
-            imputed = try model.impute(evaluation)
+            impute = model.impute
         case .vae, .hiVAE, .gpVAE:
             let config = config!
             steps = config.stepCount(trainingSize: train.count)
@@ -122,7 +130,7 @@ struct SequenceRunner {
                 progress.update(step: step, loss: loss.loss)
             }
             progress.finish()
-            imputed = try model.impute(evaluation)
+            impute = model.impute
             nll = try model.negativeLogLikelihood(evaluation, truth: prepared.evaluation.values,
                                                   mask: prepared.evaluation.scoredMask, seed: Seeds.derive(base: seed, purpose: .posterior, index: 0))
             if method == .gpVAE {
@@ -136,6 +144,8 @@ struct SequenceRunner {
                 }
             }
         }
+        let imputed = try impute(evaluation)
+        let sweep = prepared.data == .hmnist ? try sweepMSE(impute) : nil
         let trainSeconds = seconds(clock.now - started)
         let mse = try ImputationMetrics.meanSquaredError(predicted: imputed, truth: prepared.evaluation.values,
                                                          mask: prepared.evaluation.scoredMask, rounded: prepared.binary)
@@ -144,7 +154,22 @@ struct SequenceRunner {
         return CellResult(method: method, seed: seed, mse: mse, nll: nll, auroc: auroc,
                           roughness: prepared.evaluation.roughness(imputed), trainSeconds: trainSeconds,
                           trainSteps: steps, preview: Array(imputed.prefix(previewSize)), previewSpread: spread,
-                          output: output, outputSpread: outputSpread)
+                          output: output, outputSpread: outputSpread, sweepMSE: sweep)
+    }
+
+    /// MSE on the missing entries of the evaluation set re-masked at random, once per sweep fraction; the masks
+    /// are the same for every method and seed (an evaluator's seed), so the curves differ only by the methods.
+    func sweepMSE(_ impute: (IncompleteSeries) throws -> [Float]) throws -> [Double] {
+        let set = prepared.evaluation
+        return try settings.sweepFractions.enumerated().map { i, fraction in
+            let draw = RandomGenerator(seed: Seeds.derive(base: settings.seed, purpose: .evaluator, index: 100 + i))
+                .uniform([set.values.count]).scalars
+            let missing = draw.map { $0 < Float(fraction) }
+            let series = try IncompleteSeries(count: set.count, length: set.length, features: set.features,
+                                              values: set.values, missing: missing)
+            return try ImputationMetrics.meanSquaredError(predicted: impute(series), truth: set.values, mask: missing,
+                                                          rounded: prepared.binary)
+        }
     }
 
     /// The reference's downstream protocol: a logistic regression on the flattened imputed sequences (HMNIST

@@ -81,7 +81,7 @@ struct Chapter1: ParsableCommand {
         try run.step("tables") {
             if let own { try own.write(results[0], tables: tables) } else { try tables.write() }
         }
-        try run.step("figures") { try ChapterFigures(results: results, run: run).write() }
+        try run.step("figures") { try ChapterFigures(results: results, settings: settings, run: run).write() }
         try run.finish()
         if let own {
             let page = try own.page(settings: settings, root: options.rootURL, chapter: chapter)

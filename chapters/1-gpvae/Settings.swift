@@ -85,6 +85,8 @@ struct ChapterSettings: Codable {
     var brits: BRITSConfig
     /// Posterior samples for the uncertainty bands of the figure.
     var bandSamples: Int
+    /// Fractions of pixels hidden at random in the re-masked HMNIST evaluation sets of the error-by-missing figure.
+    var sweepFractions: [Double]
 
     init(profile: Profile, seed: UInt64, datasets: [SequenceData]?, hiddenFraction: Double? = nil) {
         self.profile = profile
@@ -111,6 +113,7 @@ struct ChapterSettings: Codable {
         self.hiddenFraction = hiddenFraction
         brits = BRITSConfig(steps: profile.choose(smoke: 20, default: 1_000, paper: 3_000))
         bandSamples = profile.choose(smoke: 5, default: 20, paper: 50)
+        sweepFractions = profile.choose(smoke: [0.3, 0.7], default: [0.1, 0.3, 0.5, 0.7, 0.9], paper: [0.1, 0.3, 0.5, 0.7, 0.9])
     }
 
     /// How this profile's runs differ from the paper's, in words (each goes into the manifest and the captions).

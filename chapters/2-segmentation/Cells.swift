@@ -54,10 +54,11 @@ struct AblationCell: Codable {
     var meanIoU: Double
 }
 
-/// k-means of one decoder block's pixel features (t = the first feature step) on a few test images, and how well
-/// the clusters match the true parts: the Figure 4 analogue.
+/// k-means of one decoder block's pixel features at one step t on a few test images, and how well the clusters
+/// match the true parts: the Figure 4 analogue.
 struct ClusterCell: Codable {
     var block: Int
+    var timestep: Int
     var assignments: [Int]
     var nmi: Double
 }
@@ -231,13 +232,15 @@ struct DomainRunner {
         }
     }
 
-    /// k-means on each decoder block's features (at the first feature step) over the first test images.
+    /// k-means on each decoder block's features at each of the cluster steps over the first test images.
     func clusters(ddpm: DDPM) throws -> [ClusterCell] {
         let count = Swift.min(settings.clusterImages, prepared.test.count)
         let images = prepared.test.tensor(Array(0..<count))
         let truth = prepared.test.masks!.prefix(count * prepared.test.height * prepared.test.width).map(Int.init)
-        return try settings.ddpm.unet.decoderChannels.indices.map { block in
-            let source = try DiffusionFeatureSource(name: "DDPM", ddpm: ddpm, timesteps: [settings.timesteps[0]], blocks: [block])
+        let pairs = settings.clusterSteps.flatMap { t in settings.ddpm.unet.decoderChannels.indices.map { (t, $0) } }
+        return try pairs.enumerated().map { index, pair in
+            let (timestep, block) = pair
+            let source = try DiffusionFeatureSource(name: "DDPM", ddpm: ddpm, timesteps: [timestep], blocks: [block])
             let features = source.features(of: images, firstIndex: 0)
             let d = source.featureCount, plane = prepared.test.height * prepared.test.width
             var points = [Float](repeating: 0, count: count * plane * d)
@@ -245,8 +248,8 @@ struct DomainRunner {
                 for i in 0..<count { for j in 0..<d { for p in 0..<plane { points[(i * plane + p) * d + j] = f[(i * d + j) * plane + p] } } }
             }
             let fit = KMeans.fit(points: points, dimension: d, clusterCount: settings.clusterCount,
-                                 seed: Seeds.derive(base: settings.seed, purpose: .evaluator, index: block))
-            return ClusterCell(block: block, assignments: fit.assignments,
+                                 seed: Seeds.derive(base: settings.seed, purpose: .evaluator, index: index))
+            return ClusterCell(block: block, timestep: timestep, assignments: fit.assignments,
                                nmi: MutualInformation.normalized(fit.assignments, truth))
         }
     }

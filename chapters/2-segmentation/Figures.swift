@@ -22,10 +22,11 @@ struct ChapterFigures {
                     + "and the DDPM ensemble's disagreement (white = the members disagree most).")
         }
         try clusters().write(to: run.figuresDirectory, id: "feature-clusters",
-            caption: "k-means (\(settings.clusterCount) clusters) on the DDPM's pixel features from one decoder block at a "
-                + "time (t = \(settings.timesteps[0])), fitted over the first \(settings.clusterImages) test images; the "
-                + "panel title gives the block's side and the clusters' NMI with the true labels (Figure 4 analogue; "
-                + "colours are arbitrary cluster ids).")
+            caption: "k-means (\(settings.clusterCount) clusters) on the DDPM's pixel features from one decoder block at one "
+                + "step t (rows: t = \(settings.clusterSteps.map(String.init).joined(separator: ", "))), fitted over the first "
+                + "\(settings.clusterImages) test images and shown on the first; the panel title gives the block's side and the "
+                + "clusters' NMI with the true labels over all of them (Figure 4 analogue; the truth's colours are the classes of "
+                + "the segmentation figures, the clusters' are arbitrary ids).")
         try blockSteps().write(to: run.figuresDirectory, id: "block-steps",
             caption: "mIoU (%) of the pixel classifier (ensembles of \(settings.ablationClassifier.memberCount)) on the "
                 + "features of one decoder block at one diffusion step t (Figure 5 analogue).")
@@ -83,32 +84,32 @@ struct ChapterFigures {
         return figure
     }
 
+    /// One row per domain and step t, all of the same first test image, so a row-to-row change is t's doing.
     func clusters() throws -> Figure {
-        let blocks = settings.ddpm.unet.decoderChannels.count
-        let shown = results.map { Swift.min(3, settings.clusterImages, $0.prepared.test.count) }
-        var figure = Figure(width: 150 * Double(2 + blocks) + 40, height: 170 * Double(shown.reduce(0, +)) + 140,
+        let blocks = settings.ddpm.unet.decoderChannels.count, steps = settings.clusterSteps
+        var figure = Figure(width: 150 * Double(2 + blocks) + 40, height: 170 * Double(results.count * steps.count) + 140,
                             columns: 2 + blocks)
-        figure.title = "What each decoder block encodes: k-means of its pixel features"
-        for (entry, count) in zip(results, shown) {
+        figure.title = "What each decoder block encodes at each step: k-means of its pixel features"
+        for entry in results {
             let test = entry.prepared.test, plane = test.height * test.width
-            for i in 0..<count {
+            for (row, timestep) in steps.enumerated() {
                 figure.panel { panel in
-                    panel.title = i == 0 ? entry.prepared.title : nil
-                    panel.image(raster(test, i))
+                    panel.title = row == 0 ? "\(entry.prepared.title), t = \(timestep)" : "t = \(timestep)"
+                    panel.image(raster(test, 0))
                 }
                 figure.panel { panel in
-                    if i == 0 { panel.title = "truth" }
-                    panel.image(raster(test, i), mask: SegmentationMask(
-                        labels: test.masks![(i * plane)..<((i + 1) * plane)].map(Int.init), width: test.width,
+                    if row == 0 { panel.title = "truth" }
+                    panel.image(raster(test, 0), mask: SegmentationMask(
+                        labels: test.masks![0..<plane].map(Int.init), width: test.width,
                         height: test.height, classNames: test.classNames, opacity: 0.75))
-                    if i > 0 { panel.legend = .hidden }
+                    panel.legend = .hidden
                 }
-                for cell in entry.clusters.sorted(by: { $0.block < $1.block }) {
+                for cell in entry.clusters.filter({ $0.timestep == timestep }).sorted(by: { $0.block < $1.block }) {
                     figure.panel { panel in
                         let side = settings.ddpm.unet.decoderSides[cell.block]
-                        if i == 0 { panel.title = "\(side)×\(side): NMI \(String(format: "%.2f", cell.nmi))" }
-                        panel.image(raster(test, i), mask: SegmentationMask(
-                            labels: Array(cell.assignments[(i * plane)..<((i + 1) * plane)]), width: test.width,
+                        panel.title = "\(side)×\(side): NMI \(String(format: "%.2f", cell.nmi))"
+                        panel.image(raster(test, 0), mask: SegmentationMask(
+                            labels: Array(cell.assignments[0..<plane]), width: test.width,
                             height: test.height, classNames: (0..<settings.clusterCount).map { "cluster \($0 + 1)" },
                             transparentClass: nil, opacity: 0.8))
                         panel.legend = .hidden

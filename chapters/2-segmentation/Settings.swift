@@ -89,8 +89,10 @@ struct ChapterSettings: Codable {
     /// The Figure 5 analogue: one (block, t) at a time, with a smaller ensemble.
     var ablationSteps: [Int]
     var ablationClassifier: PixelClassifierConfiguration
-    /// Pixels of the test images that k-means clusters per block (Figure 4 analogue) and clusters sought.
+    /// Pixels of the test images that k-means clusters per block and step t (Figure 4 analogue), the steps, and the
+    /// clusters sought.
     var clusterImages: Int
+    var clusterSteps: [Int]
     var clusterCount: Int
 
     init(profile: Profile, seed: UInt64, domains: [Domain]?, representations: [Representation]?) {
@@ -118,6 +120,7 @@ struct ChapterSettings: Codable {
                                                           maxEpochs: classifier.maxEpochs,
                                                           minimumClassPixels: classifier.minimumClassPixels)
         clusterImages = profile.choose(smoke: 2, default: 8, paper: 20)
+        clusterSteps = profile.choose(smoke: [50, 500], default: [50, 250, 650], paper: [50, 200, 400, 600, 800])
         clusterCount = profile.choose(smoke: 3, default: 8, paper: 8)
     }
 
