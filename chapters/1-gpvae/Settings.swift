@@ -116,6 +116,21 @@ struct ChapterSettings: Codable {
         sweepFractions = profile.choose(smoke: [0.3, 0.7], default: [0.1, 0.3, 0.5, 0.7, 0.9], paper: [0.1, 0.3, 0.5, 0.7, 0.9])
     }
 
+    /// The reference code's behaviours this run keeps, each of which a careful reimplementation might not.
+    var quirks: String {
+        let configs = datasets.map { data -> GPVAEConfig in
+            switch data { case .hmnist: hmnist; case .sprites: sprites; case .clinical: clinical; case .own: own }
+        }
+        let zeroed = configs.allSatisfy(\.replaceNonFinite) ? "on" : configs.contains(where: \.replaceNonFinite) ? "on for some data sets" : "off"
+        var text = "reference quirks: the last training state is scored (no validation selection, as the reference); "
+            + "non-finite NLL/KL terms and gradient entries zeroed (nan_to_num) \(zeroed); the plain VAE's likelihood "
+            + "counts every entry, missing ones as zeros (the reference masks it for HI-VAE and GP-VAE only)"
+        if let halving = clinical.learningRateHalvingEpochs, datasets.contains(.clinical) {
+            text += "; clinical learning rate halved every \(halving) epochs (the reference's Physionet schedule)"
+        }
+        return text
+    }
+
     /// How this profile's runs differ from the paper's, in words (each goes into the manifest and the captions).
     var deviations: [String] {
         var out: [String] = []
@@ -151,6 +166,7 @@ struct ChapterSettings: Codable {
             out.append("BRITS: \(brits.steps) steps at batch \(brits.batchSize) (the authors' code trains 1,000 epochs)")
             out.append("training seeds per learned model on the clinical series: \(clinicalSeeds)")
         }
+        out.append(quirks)
         return out
     }
 }
