@@ -5,7 +5,7 @@ THREADS ?= 2
 PROFILE ?= default
 RELEASE = .build/release
 
-.PHONY: setup build test bench bench-chapter3 bench-peers report pdf clean verify-evaluator data
+.PHONY: setup build test bench bench-chapter3 bench-peers report pdf clean verify-evaluator verify-imputers data
 
 setup:
 	@scripts/setup.sh
@@ -62,6 +62,14 @@ verify-evaluator: build
 	$(RELEASE)/chapter3 --profile $(PROFILE) --threads $(THREADS) --root . --export-splits .cache/chapter3-splits
 	scripts/verify-evaluator.sh .cache/chapter3-splits .cache/chapter3-catboost.json
 	$(RELEASE)/chapter3 --profile $(PROFILE) --threads $(THREADS) --root . --compare-catboost .cache/chapter3-catboost.json
+
+# The paper's BRITS and GP-VAE come from their authors' code: train PyPI PyPOTS's PyTorch ports of it (private venv) on chapter 1's clinical
+# series with the kit's sizes and budget, and set them beside the kit's in reports/imputers-check.md.
+verify-imputers: build
+	@scripts/data.sh pbcseq
+	$(RELEASE)/chapter1 --profile $(PROFILE) --threads $(THREADS) --root . --export-series .cache/chapter1-series
+	THREADS=$(THREADS) scripts/verify-imputers.sh .cache/chapter1-series .cache/chapter1-pypots.json
+	$(RELEASE)/chapter1 --profile $(PROFILE) --threads $(THREADS) --root . --compare-pypots .cache/chapter1-pypots.json
 
 # The main job: run every chapter program, then stitch reports/dissertation.html and reports/talk.html.
 report: $(CHAPTERS)

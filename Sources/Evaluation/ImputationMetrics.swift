@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// Scores of imputations on held-out entries, as the GP-VAE reference computes them (ratschlab/GP-VAE train.py):
 /// sums over the entries selected by `mask`, divided by their number.
@@ -25,6 +26,19 @@ public enum ImputationMetrics {
     /// ½(y − μ)² + ½ log 2π per entry.
     public static func gaussianNLL(means: [Float], truth: [Float], mask: [Bool]) throws -> Double {
         try maskedMean(means, truth, mask) { m, y in 0.5 * (y - m) * (y - m) + 0.5 * Foundation.log(2 * Double.pi) }
+    }
+
+    /// MSE on the entries a fresh random mask hides, once per fraction in `fractions`: every entry is hidden
+    /// independently with that probability, and `impute` receives the mask (true = missing) and returns a value for
+    /// every entry. The masks depend only on `seed` and the fraction's position, so every imputer scored with one
+    /// seed faces the same masks and their curves differ only by the imputers.
+    public static func errorByMissingFraction(truth: [Float], fractions: [Double], seed: UInt64, rounded: Bool = false,
+                                              impute: (_ missing: [Bool]) throws -> [Float]) throws -> [Double] {
+        try fractions.enumerated().map { i, fraction in
+            let draw = RandomGenerator(seed: seed).derived(UInt64(i)).uniform([truth.count]).scalars
+            let missing = draw.map { Double($0) < fraction }
+            return try meanSquaredError(predicted: impute(missing), truth: truth, mask: missing, rounded: rounded)
+        }
     }
 
     private static func maskedMean(_ a: [Float], _ b: [Float], _ mask: [Bool], _ term: (Double, Double) -> Double) throws -> Double {

@@ -26,6 +26,18 @@ final class OptionTests: ChapterProgramTestCase {
         try assertRefused([], mentioning: "--root", root: root.appendingPathComponent("absent").path)
     }
 
+    func testTheImputerCheckOptionsAreRefusedOutsideTheirUse() throws {
+        try assertRefused(["--export-series", "out", "--datasets", "hmnist"], mentioning: "clinical series only")
+        try assertRefused(["--export-series", "out", "--compare-pypots", "scores.json"], mentioning: "one at a time")
+        try assertRefused(["--compare-pypots", root.appendingPathComponent("absent.json").path], mentioning: "absent.json")
+        let partial = root.appendingPathComponent("partial.json")
+        try Data(#"{"brits": {"mse": [0.7], "auroc": [0.8], "pypots": "PyPOTS 1.5", "budget": "1 epoch"}}"#.utf8).write(to: partial)
+        defer { try? FileManager.default.removeItem(at: partial) }
+        let result = try run(["--compare-pypots", partial.path])
+        XCTAssertNotEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("partial.json") && result.stderr.contains("gp-vae"), result.stderr)
+    }
+
     func testMissingDataSaysHowToGetIt() throws {
         try assertRefused(["--profile", "smoke", "--datasets", "clinical"], mentioning: "data")
     }

@@ -92,8 +92,8 @@ final class OwnSeriesTests: ChapterProgramTestCase {
         try assertFails(smoke + ["--csv", good.path, "--id-column", "patient", "--time-column", "day", "--hide", "1.5"],
                         mentions: ["--hide", "between 0 and 1"])
         try assertFails(smoke + ["--id-column", "patient"], mentions: ["--csv"])
-        try assertFails(smoke + ["--csv", good.path, "--id-column", "patient", "--time-column", "day", "--hide", "0.001"],
-                        mentions: ["series.csv:1", "too few observed values to hide 0.1 % of them"])
+        try assertFails(smoke + ["--csv", good.path, "--id-column", "patient", "--time-column", "day", "--hide", "0.0001"],
+                        mentions: ["series.csv:1", "too few observed values to hide 0.01 % of them"])
         try assertFails(smoke + ["--csv", good.path, "--datasets", "hmnist"], mentions: ["--csv and --datasets"])
 
         let options = ["--id-column", "patient", "--time-column", "day"]

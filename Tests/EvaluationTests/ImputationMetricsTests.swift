@@ -47,3 +47,31 @@ import Testing
         try ROC.macroAUC(probabilities: Array(probabilities.prefix(2)) + [[0.3, 0.6, 0.1]], labels: [0, 1, 0])
     }
 }
+
+/// Re-masking at random: each fraction hides about that share of the entries, the same seed hides the same ones,
+/// another seed hides others, an imputer that always says 0 scores the share of ones whatever the fraction, and the truth scores 0.
+@Test func errorByMissingFractionHidesTheAskedShareWithSharedMasks() throws {
+    let truth = (0..<50_000).map { Float($0 % 5 == 0 ? 1 : 0) }   // one entry in five is 1
+    var seen: [[Bool]] = []
+    let zero = try ImputationMetrics.errorByMissingFraction(truth: truth, fractions: [0.1, 0.5, 0.9], seed: 7, rounded: true) { missing in
+        seen.append(missing)
+        return [Float](repeating: 0.4, count: missing.count)        // rounds to 0
+    }
+    for (mask, fraction) in zip(seen, [0.1, 0.5, 0.9]) {
+        #expect(Swift.abs(Double(mask.filter { $0 }.count) / Double(truth.count) - fraction) < 0.01)
+    }
+    for mse in zero { #expect(Swift.abs(mse - 0.2) < 0.01) }
+    var again: [[Bool]] = []
+    let oracle = try ImputationMetrics.errorByMissingFraction(truth: truth, fractions: [0.1, 0.5, 0.9], seed: 7) { missing in
+        again.append(missing)
+        return truth
+    }
+    #expect(again == seen)
+    #expect(oracle == [0, 0, 0])
+    var otherMask: [Bool] = []
+    _ = try ImputationMetrics.errorByMissingFraction(truth: truth, fractions: [0.5], seed: 8) { missing in
+        otherMask = missing
+        return truth
+    }
+    #expect(otherMask != seen[1])
+}

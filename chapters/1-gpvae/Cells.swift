@@ -158,17 +158,14 @@ struct SequenceRunner {
     }
 
     /// MSE on the missing entries of the evaluation set re-masked at random, once per sweep fraction; the masks
-    /// are the same for every method and seed (an evaluator's seed), so the curves differ only by the methods.
+    /// come from an evaluator's seed, the same for every method and training seed.
     func sweepMSE(_ impute: (IncompleteSeries) throws -> [Float]) throws -> [Double] {
         let set = prepared.evaluation
-        return try settings.sweepFractions.enumerated().map { i, fraction in
-            let draw = RandomGenerator(seed: Seeds.derive(base: settings.seed, purpose: .evaluator, index: 100 + i))
-                .uniform([set.values.count]).scalars
-            let missing = draw.map { $0 < Float(fraction) }
-            let series = try IncompleteSeries(count: set.count, length: set.length, features: set.features,
-                                              values: set.values, missing: missing)
-            return try ImputationMetrics.meanSquaredError(predicted: impute(series), truth: set.values, mask: missing,
-                                                          rounded: prepared.binary)
+        return try ImputationMetrics.errorByMissingFraction(
+            truth: set.values, fractions: settings.sweepFractions,
+            seed: Seeds.derive(base: settings.seed, purpose: .evaluator, index: 100), rounded: prepared.binary) { missing in
+            try impute(IncompleteSeries(count: set.count, length: set.length, features: set.features, values: set.values,
+                                        missing: missing))
         }
     }
 

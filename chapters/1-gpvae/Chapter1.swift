@@ -1,4 +1,5 @@
 import ArgumentParser
+import Artifacts
 import Datasets
 import Experiment
 import Foundation
@@ -38,7 +39,23 @@ struct Chapter1: ParsableCommand {
             })
     var hide: Double?
 
+    @Option(help: ArgumentHelp("Write the clinical series and the run's BRITS/GP-VAE settings to this folder for "
+        + "scripts/verify_imputers.py, then stop (make verify-imputers).", valueName: "folder"))
+    var exportSeries: String?
+
+    @Option(help: ArgumentHelp("Set PyPOTS's BRITS and GP-VAE scores from this file (scripts/verify_imputers.py's output) "
+        + "beside the kit's in reports/imputers-check.md, then stop (make verify-imputers).", valueName: "file"))
+    var comparePypots: String?
+
     func validate() throws {
+        if exportSeries != nil || comparePypots != nil {
+            guard csv == nil, datasets == nil || datasets == [.clinical] else {
+                throw ValidationError("--export-series and --compare-pypots work on the clinical series only (no --csv; --datasets clinical or none)")
+            }
+            guard exportSeries == nil || comparePypots == nil else {
+                throw ValidationError("--export-series and --compare-pypots are two steps: give one at a time")
+            }
+        }
         if csv == nil, idColumn != nil || timeColumn != nil || hide != nil {
             throw ValidationError("--id-column, --time-column and --hide need --csv")
         }
@@ -50,7 +67,10 @@ struct Chapter1: ParsableCommand {
         // A practitioner's file is read and checked before anything is written.
         let own = try csv.map { try OwnSeries(path: $0, idColumn: idColumn ?? "id", timeColumn: timeColumn ?? "time",
                                               hide: hide ?? 0.1, seed: options.seed) }
-        let settings = ChapterSettings(profile: options.profile, seed: options.seed, datasets: own == nil ? datasets : [.own],
+        let pypots = try comparePypots.map { try ImputerCheck.loadScores(URL(fileURLWithPath: $0)) }
+        let checking = exportSeries != nil || pypots != nil
+        let settings = ChapterSettings(profile: options.profile, seed: options.seed,
+                                       datasets: own == nil ? (checking ? [.clinical] : datasets) : [.own],
                                        hiddenFraction: own?.hide)
         let codeVersion = try CodeVersion.digest(chapterFolder: "1-gpvae")
         let chapter = own == nil ? "1-gpvae" : "1-gpvae-own"
@@ -64,6 +84,24 @@ struct Chapter1: ParsableCommand {
         let prepared = try run.step("data") {
             if let own { return [try own.prepared(run: run)] }
             return try settings.datasets.map { try prepare($0, settings: settings, run: run) }
+        }
+        if let exportSeries {
+            try ImputerCheck.exportSeries(prepared[0], settings: settings, to: URL(fileURLWithPath: exportSeries))
+            printToStandardError("chapter1: wrote the clinical series to \(exportSeries)\n")
+            return
+        }
+        if let pypots {
+            let runner = SequenceRunner(prepared: prepared[0], settings: settings, run: run, codeVersion: codeVersion)
+            var ours: [Method: [CellResult]] = [:]
+            for method in ImputerCheck.methods {
+                ours[method] = try settings.trainingSeeds(for: .clinical).map { try runner.cell(method, seed: $0) }
+            }
+            let table = ImputerCheck.compare(ours: ours, theirs: pypots, settings: settings)
+            let out = options.rootURL.appendingPathComponent("reports/imputers-check.md")
+            try AtomicFile.write(Data(table.utf8), to: out)
+            print(table, terminator: "")
+            printToStandardError("chapter1: wrote \(out.path)\n")
+            return
         }
         var results: [SequenceResults] = []
         try run.step("cells") {
