@@ -24,9 +24,34 @@ struct Talk: ParsableCommand {
             transform: OptionValue.integer(atLeast: 1))
     var iterations: Int?
 
+    @Option(help: "Your own series: a CSV file with a header row and one row per time step. Runs TimeGAN and the recurrent GAN on it instead of the talk's steps and writes reports/own/<name>-timegan.html.")
+    var csv: String?
+
+    @Option(help: "Feature columns of --csv (comma-separated; default: every column whose first value is a number).",
+            transform: ColumnList.parse)
+    var columns: [String]?
+
+    @Option(help: "Date column of --csv: checked to rise from row to row (numbers, or ISO 8601 dates), not a feature.")
+    var dateColumn: String?
+
+    @Option(help: "Steps per window for --csv (default: 24, as the reference).", transform: OptionValue.integer(atLeast: 2))
+    var sequenceLength: Int?
+
+    func validate() throws {
+        if csv == nil, columns != nil || dateColumn != nil || sequenceLength != nil {
+            throw ValidationError("--columns, --date-column and --sequence-length need --csv")
+        }
+        if csv != nil, only != nil { throw ValidationError("--csv and --only cannot be combined") }
+    }
+
     func run() throws {
         Threading.setThreadCount(options.threads)
-        let config = TalkConfig(profile: options.profile, seed: options.seed, timeGANIterations: iterations)
+        var config = TalkConfig(profile: options.profile, seed: options.seed, timeGANIterations: iterations)
+        if let csv {
+            config.timeGAN.sequenceLength = sequenceLength ?? config.timeGAN.sequenceLength
+            try runOwn(csv, config: config)
+            return
+        }
         let run = try ExperimentRun(
             chapter: "talk", profile: options.profile, config: config, seeds: ["train": [options.seed]],
             blas: .init(core: Threading.blasCoreName, threads: Threading.threadCount), root: options.rootURL,
@@ -37,6 +62,36 @@ struct Talk: ParsableCommand {
             try run.step(step.rawValue) { try step.perform(context) }
         }
         try run.finish()
+    }
+
+    /// `--csv`: the file is read and checked before the run (and its output folders) exist.
+    func runOwn(_ path: String, config: TalkConfig) throws {
+        let own = try OwnSeries(path: path, columns: columns, dateColumn: dateColumn,
+                                sequenceLength: config.timeGAN.sequenceLength)
+        let chapter = "talk-own"
+        let recorded = OwnSeries.Config(profile: config.profile, seed: config.seed, file: path, columns: own.series.columns,
+                                        dateColumn: dateColumn, timeGAN: config.timeGAN)
+        let run = try ExperimentRun(
+            chapter: chapter, profile: options.profile, config: recorded, seeds: ["train": [options.seed]],
+            blas: .init(core: Threading.blasCoreName, threads: Threading.threadCount), root: options.rootURL,
+            codeVersion: try CodeVersion.digest(chapterFolder: "talk"))
+        try run.step("timegan") { try own.run(TalkContext(run: run, config: config)) }
+        try run.finish()
+        let page = try own.page(settings: config.timeGAN, profile: config.profile, seed: config.seed,
+                                root: options.rootURL, chapter: chapter)
+        printToStandardError("talk: open \(page.path)\n")
+    }
+}
+
+/// `--columns a,b,c`: distinct, non-empty names (checked against the file when it is read).
+enum ColumnList {
+    @Sendable static func parse(_ text: String) throws -> [String] {
+        let names = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !names.contains("") else { throw OptionValueError("an empty column name (two commas in a row, or one at an end)") }
+        if let twice = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
+            throw OptionValueError("'\(twice)' is listed twice")
+        }
+        return names
     }
 }
 

@@ -73,7 +73,7 @@ enum TimeGANSteps {
     static func run(_ context: TalkContext) throws {
         let settings = context.config.timeGAN
         let run = context.run
-        recordDeviations(settings, profile: context.config.profile, run: run)
+        recordDeviations(settings, run: run)
 
         // The rule for claim T.3, fixed before any score is computed.
         let rule = "TimeGAN's mean discriminative score and mean predictive score are both lower (better) than the "
@@ -82,42 +82,12 @@ enum TimeGANSteps {
         var results: [(data: PreparedData, rows: [Scored], realPredictive: [Double])] = []
         for (index, name) in settings.dataSets.enumerated() {
             guard let data = try prepare(name, settings: settings, context: context) else { continue }
-            let rng = context.rng(UInt64(500 + index))
-            var rows: [Scored] = []
-            var variants: [(String, TimeGANConfiguration)] = [("TimeGAN", settings.model)]
-            if settings.phase2VariantDataSets.contains(name) {
-                var c = settings.model
-                c.phase2UpdatesGenerator = true
-                variants.append(("TimeGAN, generator trained in phase 2", c))
-            }
-            for (v, (label, config)) in variants.enumerated() {
-                let model = TimeGAN(data: data.windows, configuration: config, rng: rng.derived(UInt64(10 + v)))
-                let total = config.embeddingIterations + config.supervisedIterations + config.jointIterations
-                let progress = Progress(total: total, label: "\(label) on \(data.id)")
-                model.train(on: data.windows) { event in
-                    let offset = event.phase == .embedding ? 0 : event.phase == .supervised
-                        ? config.embeddingIterations : config.embeddingIterations + config.supervisedIterations
-                    progress.update(step: offset + event.step, loss: Double(event.mainLoss))
-                }
-                progress.finish()
-                let synthetic = model.generate(count: data.windows.shape[0])
-                rows.append(score(label, synthetic: synthetic, data: data, settings: settings, rng: rng.derived(UInt64(20 + v))))
-            }
-            var baselineConfig = settings.model
-            baselineConfig.iterations = settings.baselineIterations
-            let baseline = RecurrentGAN(data: data.windows, configuration: baselineConfig, rng: rng.derived(30))
-            let progress = Progress(total: settings.baselineIterations, label: "recurrent GAN on \(data.id)")
-            baseline.train(on: data.windows) { progress.update(step: $0.step, loss: Double($0.mainLoss)) }
-            progress.finish()
-            rows.insert(score("recurrent GAN", synthetic: baseline.generate(count: data.windows.shape[0]), data: data,
-                              settings: settings, rng: rng.derived(40)), at: 1)
-            // The floor: the predictive model trained on real windows and scored on them (as the reference).
-            let realPredictive = TimeGANScores.repeated(settings.metricRepeats, rng: rng.derived(50)) { r in
-                TimeGANScores.predictive(train: data.windows, test: data.windows,
-                                         iterations: settings.predictiveIterations, rng: r)
-            }
+            let (rows, realPredictive) = trainAndScore(data, rng: context.rng(UInt64(500 + index)), settings: settings)
             results.append((data, rows, realPredictive))
-            try writeSamples(data: data, synthetic: rows[0].synthetic!, baseline: rows[1].synthetic!, context: context)
+            if data.id != "energy" {
+                try writeSamples(data: data, synthetic: rows[0].synthetic!, baseline: rows[1].synthetic!,
+                                 id: data.id == "sines" ? "sine-samples" : "stock-samples", context: context)
+            }
         }
         guard !results.isEmpty else { return }
 
@@ -140,6 +110,46 @@ enum TimeGANSteps {
             evidence: "TimeGAN vs plain recurrent GAN (mean of \(settings.metricRepeats) metric repeats on one trained "
                 + "model each; \(iterationText(settings))): " + evidence.joined(separator: "; ")
                 + ". Rule: " + rule + "."))
+    }
+
+    /// Trains TimeGAN (and its phase-2 variant where the settings ask for it) and the recurrent-GAN baseline on
+    /// `data`, and scores each; rows are TimeGAN, recurrent GAN, then the variant. Also returns the floor: the
+    /// predictive model trained on real windows and scored on them (as the reference).
+    static func trainAndScore(_ data: PreparedData, rng: RandomGenerator, settings: TimeGANSettings)
+        -> (rows: [Scored], realPredictive: [Double]) {
+        var rows: [Scored] = []
+        var variants: [(String, TimeGANConfiguration)] = [("TimeGAN", settings.model)]
+        if settings.phase2VariantDataSets.contains(data.id) {
+            var c = settings.model
+            c.phase2UpdatesGenerator = true
+            variants.append(("TimeGAN, generator trained in phase 2", c))
+        }
+        for (v, (label, config)) in variants.enumerated() {
+            let model = TimeGAN(data: data.windows, configuration: config, rng: rng.derived(UInt64(10 + v)))
+            let total = config.embeddingIterations + config.supervisedIterations + config.jointIterations
+            let progress = Progress(total: total, label: "\(label) on \(data.id)")
+            model.train(on: data.windows) { event in
+                let offset = event.phase == .embedding ? 0 : event.phase == .supervised
+                    ? config.embeddingIterations : config.embeddingIterations + config.supervisedIterations
+                progress.update(step: offset + event.step, loss: Double(event.mainLoss))
+            }
+            progress.finish()
+            let synthetic = model.generate(count: data.windows.shape[0])
+            rows.append(score(label, synthetic: synthetic, data: data, settings: settings, rng: rng.derived(UInt64(20 + v))))
+        }
+        var baselineConfig = settings.model
+        baselineConfig.iterations = settings.baselineIterations
+        let baseline = RecurrentGAN(data: data.windows, configuration: baselineConfig, rng: rng.derived(30))
+        let progress = Progress(total: settings.baselineIterations, label: "recurrent GAN on \(data.id)")
+        baseline.train(on: data.windows) { progress.update(step: $0.step, loss: Double($0.mainLoss)) }
+        progress.finish()
+        rows.insert(score("recurrent GAN", synthetic: baseline.generate(count: data.windows.shape[0]), data: data,
+                          settings: settings, rng: rng.derived(40)), at: 1)
+        let realPredictive = TimeGANScores.repeated(settings.metricRepeats, rng: rng.derived(50)) { r in
+            TimeGANScores.predictive(train: data.windows, test: data.windows,
+                                     iterations: settings.predictiveIterations, rng: r)
+        }
+        return (rows, realPredictive)
     }
 
     // MARK: Data
@@ -219,8 +229,8 @@ enum TimeGANSteps {
 
     // MARK: Figures
 
-    static func writeSamples(data: PreparedData, synthetic: Tensor, baseline: Tensor, context: TalkContext) throws {
-        guard data.id != "energy" else { return }
+    static func writeSamples(data: PreparedData, synthetic: Tensor, baseline: Tensor, id: String,
+                             context: TalkContext) throws {
         let shown = 4
         let length = data.windows.shape[1], features = data.windows.shape[2]
         var figure = Figure(width: 960, height: 620, columns: shown)
@@ -242,7 +252,6 @@ enum TimeGANSteps {
                 }
             }
         }
-        let id = data.id == "sines" ? "sine-samples" : "stock-samples"
         try context.write(figure, id: id, caption: "\(data.title): real windows (top) against sequences generated by "
             + "TimeGAN (middle) and by the plain recurrent GAN (bottom), every feature scaled to [0, 1]; \(shown) "
             + "random sequences of each (the windows are shuffled, the generated ones are independent draws).")
@@ -293,46 +302,6 @@ enum TimeGANSteps {
     static func iterationText(_ s: TimeGANSettings) -> String {
         "TimeGAN \(s.model.embeddingIterations) embedding / \(s.model.supervisedIterations) supervised / "
             + "\(s.model.jointIterations) joint iterations, recurrent GAN \(s.baselineIterations)"
-    }
-
-    // MARK: Deviations
-
-    static func recordDeviations(_ s: TimeGANSettings, profile: Profile, run: ExperimentRun) {
-        let paper = TimeGANSettings(profile: .paper, iterations: nil)
-        if s.model != paper.model || s.baselineIterations != paper.baselineIterations {
-            run.recordDeviation(iterationText(s) + " instead of 50,000 for every phase (and for the baseline, run as long "
-                + "as TimeGAN's phases in the paper profile)")
-        }
-        if s.model.batchSize != paper.model.batchSize {
-            run.recordDeviation("TimeGAN: batch \(s.model.batchSize) instead of 128")
-        }
-        if s.sineCount != paper.sineCount {
-            run.recordDeviation("TimeGAN: \(s.sineCount) sine sequences instead of \(paper.sineCount)")
-        }
-        if s.metricRepeats != paper.metricRepeats {
-            run.recordDeviation("TimeGAN: \(s.metricRepeats) metric repeats instead of \(paper.metricRepeats)")
-        }
-        if s.discriminativeIterations != paper.discriminativeIterations || s.predictiveIterations != paper.predictiveIterations {
-            run.recordDeviation("TimeGAN scores: \(s.discriminativeIterations) discriminative / \(s.predictiveIterations) "
-                + "predictive training iterations instead of 2,000 / 5,000")
-        }
-        if s.visualisationSamples != paper.visualisationSamples {
-            run.recordDeviation("TimeGAN PCA/t-SNE: \(s.visualisationSamples) sequences per side instead of 1,000")
-        }
-        if s.model.hiddenSize != paper.model.hiddenSize || s.model.layerCount != paper.model.layerCount {
-            run.recordDeviation("TimeGAN: hidden \(s.model.hiddenSize) × \(s.model.layerCount) layers instead of 24 × 3")
-        }
-        if s.phase2VariantDataSets != paper.phase2VariantDataSets {
-            run.recordDeviation("TimeGAN phase-2 variant (generator trained in phase 2, our addition) run on "
-                + (s.phase2VariantDataSets.isEmpty ? "no data set" : s.phase2VariantDataSets.joined(separator: ", ")) + " only")
-        }
-        if s.dataSets.contains("stocks") {
-            run.recordDeviation("TimeGAN stocks: GOOG daily prices from bokeh-sampledata end in 2013 (the paper's series runs to 2019)")
-        }
-        if s.dataSets.contains("energy") {
-            run.recordDeviation("TimeGAN energy: a stand-in (NYC hourly weather), not the UCI appliances-energy data (28 features)")
-        }
-        run.recordDeviation("TimeGAN t-SNE: our exact implementation (perplexity 30, \(s.tsneIterations) iterations), on real and synthetic points together, not scikit-learn's")
     }
 
     /// The numeric table `name` from the kit's data catalog (checked against its manifest hash, recorded as an input);
