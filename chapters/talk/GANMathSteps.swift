@@ -65,19 +65,24 @@ enum GANMathSteps {
                                                 rng: context.rng(100 + UInt64(i))))
             progress.update(step: i + 1)
         }
-        var figure = Figure(width: 960, height: 340, columns: 3)
+        // The slide's copy names the stages and D* briefly: three panels and a legend share 1120 slide pixels.
+        var figure = Figure(width: 960, height: 340, columns: 3), slide = figure
         figure.sharesY = true
+        slide.sharesY = true
         let x = grid.points
         for (stage, r) in zip(stages, results) {
-            figure.panel { p in
-                p.title = "\(stage.0): max gap \(fmt(r.maxGap))"
+            for onSlide in [false, true] {
+                var p = Panel()
+                p.title = !onSlide ? "\(stage.0): max gap \(fmt(r.maxGap))"
+                    : stage.0.hasPrefix("p_g =") ? stage.0 : String(stage.0.dropFirst("p_g ".count))
                 p.line(x: x, y: r.pData, label: "p_data", color: Palette.black)
                 p.line(x: x, y: r.pG, label: "p_g", color: Palette.bluishGreen)
-                p.line(x: x, y: r.optimal, label: "D* = p_data/(p_data+p_g)", style: .dashed, color: Palette.blue)
+                p.line(x: x, y: r.optimal, label: onSlide ? "D*" : "D* = p_data/(p_data+p_g)", style: .dashed, color: Palette.blue)
                 p.line(x: x, y: r.trained, label: "trained D", style: .dotted, color: Palette.vermillion)
                 p.xLabel = "x"
                 p.yRange = 0...1.05
                 p.legend = stage.0 == stages.last!.0 ? .topLeft : .hidden
+                if onSlide { slide.add(p) } else { figure.add(p) }
             }
         }
         let gaps = results.map(\.maxGap)
@@ -88,7 +93,7 @@ enum GANMathSteps {
             + "\(s.discriminator.batch) samples of each per step). Largest |D − D*| where p_data + p_g is at least 5 % of its "
             + "maximum: \(gaps.map(fmt).joined(separator: ", ")) (declared tolerance \(fmt(tolerance))). "
             + "Outside that region the samples say little and the trained D drifts (left and right edges of the middle "
-            + "panel). When p_g = p_data (right, the two density curves coincide), D* = ½ everywhere.")
+            + "panel). When p_g = p_data (right, the two density curves coincide), D* = ½ everywhere.", slide: slide)
         context.run.record(ClaimVerdict(
             id: "T.1", verdict: worst <= tolerance ? "reproduced" : "not reproduced",
             evidence: "Trained 1-D MLP discriminators vs D* = p_data/(p_data + p_g) in 3 settings: max |D − D*| = "

@@ -61,29 +61,39 @@ enum RingGANSteps {
 
     static func snapshotsFigure(_ context: TalkContext, _ r: RingGANResult) throws {
         let ring = r.config.ring
-        var figure = Figure(width: 1100, height: 260, columns: r.snapshots.count)
-        figure.sharesX = true
-        figure.sharesY = true
-        for snap in r.snapshots {
-            figure.panel { p in
-                p.scatter(x: snap.real.map(\.x), y: snap.real.map(\.y), label: "real", color: Palette.bluishGreen.withAlpha(0.5),
-                          radius: 1.5)
-                p.scatter(x: snap.fake.map(\.x), y: snap.fake.map(\.y), label: "generated",
-                          color: Palette.reddishPurple.withAlpha(0.7), radius: 1.5)
-                p.title = "step \(snap.step): \(snap.coverage.modesCovered)/\(ring.modes) modes"
-                p.xRange = -3...3
-                p.yRange = -3...3
-                p.legend = snap.step == 0 ? .bottomLeft : .hidden
-            }
-        }
+        let count = r.snapshots.count
+        // The slide shows the first, middle and last snapshot: six panels would leave no room for legible text.
+        let slide = snapshotsFigure(r, snapshots: Array(Set([0, count / 2, count - 1])).sorted().map { r.snapshots[$0] },
+                                    width: 1100, height: 260)
         let final = r.snapshots.last!.coverage
-        try context.write(figure, id: "ring-snapshots", caption:
+        try context.write(snapshotsFigure(r, snapshots: r.snapshots, width: 1100, height: 260), id: "ring-snapshots",
+                          caption:
             "A GAN learning a ring of \(ring.modes) Gaussians (σ = \(fmt(ring.modeStd))): real samples (green) and "
             + "generated ones (purple) over training (2-D noise, MLPs of width \(r.config.hidden), non-saturating loss, Adam "
             + "lr \(fmt(Double(r.config.generatorLearningRate))) for both). A mode counts as covered when at least "
             + "\(fmt(100 * r.config.coverageFraction)) % of generated points fall within 3σ of its centre. Last "
             + "snapshot: \(modes(final, of: ring.modes)); on \(r.config.evaluationSamples) fresh samples: "
-            + "\(modes(r.finalCoverage, of: ring.modes)).")
+            + "\(modes(r.finalCoverage, of: ring.modes)).", slide: slide)
+    }
+
+    /// Real and generated points at each of `snapshots`, one panel each in a row.
+    static func snapshotsFigure(_ r: RingGANResult, snapshots: [RingSnapshot], width: Double, height: Double) -> Figure {
+        var figure = Figure(width: width, height: height, columns: snapshots.count)
+        figure.sharesX = true
+        figure.sharesY = true
+        for snap in snapshots {
+            figure.panel { p in
+                p.scatter(x: snap.real.map(\.x), y: snap.real.map(\.y), label: "real", color: Palette.bluishGreen.withAlpha(0.5),
+                          radius: 1.5)
+                p.scatter(x: snap.fake.map(\.x), y: snap.fake.map(\.y), label: "generated",
+                          color: Palette.reddishPurple.withAlpha(0.7), radius: 1.5)
+                p.title = "step \(snap.step): \(snap.coverage.modesCovered)/\(r.config.ring.modes) modes"
+                p.xRange = -3...3
+                p.yRange = -3...3
+                p.legend = snap.step == snapshots.last!.step ? .automatic : .hidden
+            }
+        }
+        return figure
     }
 
     static func ganLabFigure(_ context: TalkContext, _ r: RingGANResult) throws {

@@ -134,8 +134,12 @@ struct TalkContext {
     /// A generator for one named part of the run, independent of what the other parts drew.
     func rng(_ stream: UInt64) -> RandomGenerator { RandomGenerator(seed: config.seed).derived(stream) }
 
-    /// Writes a figure into `figures/talk/` (PNG, SVG, PDF and the JSON sidecar).
-    func write(_ figure: Figure, id: String, caption: String) throws {
+    /// Writes a figure into `figures/talk/` (PNG, SVG, PDF and the JSON sidecar) and its slide copy into
+    /// `figures/talk/slides/`: `slide` when the figure needs its own layout on a slide, else `figure` fitted.
+    func write(_ figure: Figure, id: String, caption: String, slide: Figure? = nil) throws {
         try figure.write(to: run.figuresDirectory, id: id, caption: caption)
+        let slides = run.figuresDirectory.appendingPathComponent(SlideFigure.folder)
+        try FileManager.default.createDirectory(at: slides, withIntermediateDirectories: true)
+        try SlideFigure.fitted(slide ?? figure).write(to: slides, id: id, caption: caption)
     }
 }

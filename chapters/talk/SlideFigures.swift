@@ -1,0 +1,36 @@
+import Figures
+import Foundation
+
+/// The deck's copy of a figure, drawn for a projector: sized to the box a figure gets on a 1280 × 720 slide and
+/// drawn at `pixelsPerPoint`, so that the smallest text (10-point tick labels) is 30 px, the slide's body text,
+/// and every line is three pixels per point thick. Tick thinning then keeps only the ticks that fit. The report
+/// embeds `figures/talk/slides/<id>` in the deck and the full-size figure in the dissertation-style pages.
+enum SlideFigure {
+    /// Slide pixels per figure point.
+    static let pixelsPerPoint = 3.0
+    /// The figure box of a slide with a heading, a line of text and a one-line caption, in slide pixels.
+    static let width = 1120.0, height = 360.0
+
+    /// `figure` at slide size with its legends outside the data.
+    static func fitted(_ figure: Figure) -> Figure {
+        var slide = figure
+        slide.width = width / pixelsPerPoint
+        slide.height = height / pixelsPerPoint
+        slide.pngScale = Int(2 * pixelsPerPoint)
+        slide.title = nil
+        slide.footer = nil
+        slide.widensLegendColumns = true
+        let narrow = slide.columns >= 3
+        slide.updatePanels { panel in
+            if panel.legend != .hidden { panel.legend = .outside }
+            // Three panels side by side leave room for a short title only: what precedes the colon.
+            if narrow, let title = panel.title, title.count > 20, let colon = title.range(of: ": ") {
+                panel.title = String(title[..<colon.lowerBound])
+            }
+        }
+        return slide
+    }
+
+    /// The sub-folder of a run's figures that holds the slide copies.
+    static let folder = "slides"
+}
