@@ -19,6 +19,13 @@ struct GANMathSettings: Codable {
     var optimalGapTolerance: Double
     /// Declared before computing: T.2 is reproduced if |V(D_trained, G) − C(G)| ≤ this (nats) at every shift.
     var criterionTolerance: Double
+    /// D(G(z)) early in training, marked on the generator-loss figures.
+    var startingVerdict: Double
+    /// How the WGAN critic is trained, and the shifts s of U[s, s + 1] at which it is.
+    var critic: CriticTraining
+    var criticShifts: [Double]
+    /// The shift at which the critic and the optimal discriminator are drawn side by side.
+    var criticShownShift: Double
 
     init(profile: Profile) {
         gridPoints = 1201
@@ -31,6 +38,12 @@ struct GANMathSettings: Codable {
         klResolution = profile.choose(smoke: 21, default: 41, paper: 61)
         optimalGapTolerance = 0.1
         criterionTolerance = 0.05
+        startingVerdict = 0.05
+        critic = CriticTraining(hidden: 32, steps: profile.choose(smoke: 600, default: 1500, paper: 3000), batch: 256,
+                                learningRate: 1e-3, clip: 0.1, evaluationSamples: 10_000)
+        criticShifts = profile.choose(smoke: [0.5, 2], default: [0.25, 0.5, 1, 1.5, 2, 2.5, 3],
+                                      paper: [0.25, 0.5, 0.75, 1, 1.5, 2, 2.5, 3])
+        criticShownShift = 2
     }
 }
 
@@ -43,6 +56,8 @@ enum GANMathSteps {
         try criterionFigure(context, s, grid)
         try disjointFigure(context)
         try generatorLossFigure(context)
+        try generatorGradientFigure(context, s)
+        try wassersteinCriticFigure(context, s)
         try klFigure(context, s)
         try xyGameFigure(context)
         try adamFigure(context)
