@@ -26,6 +26,9 @@ struct GANMathSettings: Codable {
     var criticShifts: [Double]
     /// The shift at which the critic and the optimal discriminator are drawn side by side.
     var criticShownShift: Double
+    /// Step size and steps of the gradient play on V(x, y) = x·y.
+    var xyLearningRate: Double
+    var xySteps: Int
 
     init(profile: Profile) {
         gridPoints = 1201
@@ -44,6 +47,8 @@ struct GANMathSettings: Codable {
         criticShifts = profile.choose(smoke: [0.5, 2], default: [0.25, 0.5, 1, 1.5, 2, 2.5, 3],
                                       paper: [0.25, 0.5, 0.75, 1, 1.5, 2, 2.5, 3])
         criticShownShift = 2
+        xyLearningRate = 0.1
+        xySteps = 150
     }
 }
 
@@ -51,16 +56,19 @@ enum GANMathSteps {
     static func run(_ context: TalkContext) throws {
         let s = context.config.ganMath
         let grid = Grid1D(lower: -6, upper: 6, count: s.gridPoints)
-        try optimalDiscriminatorFigure(context, s, grid)
-        try oneLineProofFigure(context)
-        try criterionFigure(context, s, grid)
-        try disjointFigure(context)
-        try generatorLossFigure(context)
-        try generatorGradientFigure(context, s)
-        try wassersteinCriticFigure(context, s)
-        try klFigure(context, s)
-        try xyGameFigure(context)
-        try adamFigure(context)
+        let figures: [(String, () throws -> Void)] = [
+            ("optimal-discriminator", { try optimalDiscriminatorFigure(context, s, grid) }),
+            ("one-line-proof", { try oneLineProofFigure(context) }),
+            ("jsd-criterion", { try criterionFigure(context, s, grid) }),
+            ("jsd-disjoint", { try disjointFigure(context) }),
+            ("generator-losses", { try generatorLossFigure(context) }),
+            ("generator-gradients", { try generatorGradientFigure(context, s) }),
+            ("wgan-critic", { try wassersteinCriticFigure(context, s) }),
+            ("kl-vs-reverse-kl", { try klFigure(context, s) }),
+            ("xy-game", { try xyGameFigure(context, s) }),
+            ("adam-vs-sgd", { try adamFigure(context) }),
+        ]
+        for (id, draw) in figures where context.draws(id) { try draw() }
     }
 
     // MARK: T.1 — the optimal discriminator, formula vs a trained network
@@ -272,8 +280,8 @@ enum GANMathSteps {
 
     // MARK: Optimisation toys
 
-    static func xyGameFigure(_ context: TalkContext) throws {
-        let eta = 0.1, steps = 150
+    static func xyGameFigure(_ context: TalkContext, _ s: GANMathSettings) throws {
+        let eta = s.xyLearningRate, steps = s.xySteps
         let start = Point2(1, 1)
         let sim = BilinearGame.simultaneous(from: start, learningRate: eta, steps: steps)
         let alt = BilinearGame.alternating(from: start, learningRate: eta, steps: steps)

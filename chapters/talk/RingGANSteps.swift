@@ -40,13 +40,17 @@ struct RingGANSettings: Codable {
 enum RingGANSteps {
     static func run(_ context: TalkContext) throws {
         let s = context.config.ring
-        let main = train(s.main, label: "ring GAN", rng: context.rng(300))
-        try snapshotsFigure(context, main)
-        try ganLabFigure(context, main)
-        try lossesFigure(context, main)
-        let collapse = train(s.collapse, label: "ring GAN (collapse)", rng: context.rng(301))
-        let remedy = train(s.remedy, label: "ring GAN (remedy)", rng: context.rng(301))
-        try modeCollapseFigure(context, collapse, remedy)
+        if ["ring-snapshots", "ganlab-panel", "ring-losses"].contains(where: context.draws) {
+            let main = train(s.main, label: "ring GAN", rng: context.rng(300))
+            if context.draws("ring-snapshots") { try snapshotsFigure(context, main) }
+            if context.draws("ganlab-panel") { try ganLabFigure(context, main) }
+            if context.draws("ring-losses") { try lossesFigure(context, main) }
+        }
+        if context.draws("mode-collapse") {
+            let collapse = train(s.collapse, label: "ring GAN (collapse)", rng: context.rng(301))
+            let remedy = train(s.remedy, label: "ring GAN (remedy)", rng: context.rng(301))
+            try modeCollapseFigure(context, collapse, remedy)
+        }
     }
 
     static func train(_ config: RingGANConfig, label: String, rng: RandomGenerator) -> RingGANResult {

@@ -20,6 +20,14 @@ struct Talk: ParsableCommand {
             transform: OptionValue.list(of: TalkStep.self))
     var only: [TalkStep]?
 
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Change one parameter, NAME=VALUE (repeatable): only the figures it feeds are drawn again, on top of the "
+            + "published run of the same profile and seed; --list-parameters lists the names.", valueName: "name=value"))
+    var assignments: [String] = []
+
+    @Flag(help: "List the parameters --set takes, with their values at --profile and the figures each feeds, then stop.")
+    var listParameters = false
+
     @Option(help: "TimeGAN iterations per training phase (overrides the profile).",
             transform: OptionValue.integer(atLeast: 1))
     var iterations: Int?
@@ -42,6 +50,7 @@ struct Talk: ParsableCommand {
             throw ValidationError("--columns, --date-column and --sequence-length need --csv")
         }
         if csv != nil, only != nil { throw ValidationError("--csv and --only cannot be combined") }
+        if csv != nil, !assignments.isEmpty { throw ValidationError("--csv and --set cannot be combined") }
     }
 
     func run() throws {
@@ -52,16 +61,50 @@ struct Talk: ParsableCommand {
             try runOwn(csv, config: config)
             return
         }
+        if listParameters {
+            print(TalkParameter.listing(config: config))
+            return
+        }
+        var selected = only ?? TalkStep.allCases
+        var drawn: Set<String>? = nil
+        var published: PublishedTalk? = nil
+        if !assignments.isEmpty {
+            let changes = try assignments.map(Self.assignment)
+            published = PublishedTalk.load(root: options.rootURL, profile: options.profile, seed: options.seed)
+            if let published {
+                config = published.config
+                if let iterations { config.timeGAN.model.iterations = iterations; config.timeGAN.baselineIterations = iterations }
+            }
+            for (parameter, text) in changes { try parameter.apply(&config, text) }
+            let asked = only ?? []
+            drawn = Set(changes.flatMap { $0.0.figures } + asked.flatMap(\.figures))
+            selected = TalkStep.allCases.filter { step in asked.contains(step) || changes.contains { $0.0.step == step } }
+            if published == nil {
+                printToStandardError("talk: no published run of profile \(options.profile.rawValue), seed \(options.seed) to "
+                    + "build on; drawing only the changed figures from the profile's settings\n")
+            }
+        }
         let run = try ExperimentRun(
             chapter: "talk", profile: options.profile, config: config, seeds: ["train": [options.seed]],
             blas: .init(core: Threading.blasCoreName, threads: Threading.threadCount), root: options.rootURL,
             codeVersion: try CodeVersion.digest(chapterFolder: "talk"))
-        let context = TalkContext(run: run, config: config)
-        let selected = only ?? TalkStep.allCases
+        let context = TalkContext(run: run, config: config, drawn: drawn)
         for step in TalkStep.allCases where selected.contains(step) {
             try run.step(step.rawValue) { try step.perform(context) }
         }
+        if let published, let drawn {
+            try published.carry(into: run, drawn: drawn, timeGANRan: selected.contains(.timeGAN))
+        }
         try run.finish()
+    }
+
+    /// `name=value` of `--set`, the name checked.
+    static func assignment(_ text: String) throws -> (TalkParameter, String) {
+        guard let equals = text.firstIndex(of: "=") else {
+            throw ValidationError("--set \(text): expected NAME=VALUE, e.g. --set ring.modes=5")
+        }
+        return (try TalkParameter.named(String(text[..<equals]).trimmingCharacters(in: .whitespaces)),
+                String(text[text.index(after: equals)...]))
     }
 
     /// `--csv`: the file is read and checked before the run (and its output folders) exist.
@@ -100,6 +143,16 @@ enum TalkStep: String, CaseIterable {
     case ringGAN = "ring-gan"
     case timeGAN = "timegan"
 
+    /// The figures the step draws.
+    var figures: [String] {
+        switch self {
+        case .ganMath: ["optimal-discriminator", "one-line-proof", "jsd-criterion", "jsd-disjoint", "generator-losses",
+                        "generator-gradients", "wgan-critic", "kl-vs-reverse-kl", "xy-game", "adam-vs-sgd"]
+        case .ringGAN: TalkParameter.ringFigures + ["mode-collapse"]
+        case .timeGAN: TalkParameter.timeGANFigures
+        }
+    }
+
     func perform(_ context: TalkContext) throws {
         switch self {
         case .ganMath: try GANMathSteps.run(context)
@@ -130,13 +183,19 @@ struct TalkConfig: Codable {
 struct TalkContext {
     let run: ExperimentRun
     let config: TalkConfig
+    /// The figures to draw (a `--set` run draws only those its parameters feed); nil draws every one.
+    var drawn: Set<String>? = nil
+
+    func draws(_ id: String) -> Bool { drawn?.contains(id) ?? true }
 
     /// A generator for one named part of the run, independent of what the other parts drew.
     func rng(_ stream: UInt64) -> RandomGenerator { RandomGenerator(seed: config.seed).derived(stream) }
 
     /// Writes a figure into `figures/talk/` (PNG, SVG, PDF and the JSON sidecar) and its slide copy into
     /// `figures/talk/slides/`: `slide` when the figure needs its own layout on a slide, else `figure` fitted.
+    /// The caption ends with the parameters that feed the figure and their values.
     func write(_ figure: Figure, id: String, caption: String, slide: Figure? = nil) throws {
+        let caption = [caption, TalkParameter.caption(for: id, config: config)].compactMap { $0 }.joined(separator: " ")
         try figure.write(to: run.figuresDirectory, id: id, caption: caption)
         let slides = run.figuresDirectory.appendingPathComponent(SlideFigure.folder)
         try FileManager.default.createDirectory(at: slides, withIntermediateDirectories: true)
