@@ -49,7 +49,8 @@ final class ParameterTests: ChapterProgramTestCase {
         XCTAssertTrue(listing.contains("ring.modes = 8  (step ring-gan)"), listing)
         XCTAssertTrue(listing.contains("ring.steps = 600  (step ring-gan)"), listing)
 
-        for (arguments, message) in [(["--set", "ring.mode=3"], "unknown parameter 'ring.mode'"),
+        for (arguments, message) in [(["--set", "ring.modes=5"], "--set builds on a finished talk run"),
+                                     (["--set", "ring.mode=3"], "unknown parameter 'ring.mode'"),
                                      (["--set", "ring.modes=1"], "not a whole number of at least 2"),
                                      (["--set", "wgan.clip=x"], "not a number from"),
                                      (["--set", "ring.modes"], "expected NAME=VALUE")] {

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Experiment
 import Foundation
 
@@ -11,14 +12,26 @@ struct PublishedTalk {
     let figures: URL
     let tables: URL
 
-    /// The published run under `root`, when there is one of the same profile and seed.
-    static func load(root: URL, profile: Profile, seed: UInt64) -> PublishedTalk? {
+    /// The published run under `root`; an error says how to make one when there is none of this profile and seed,
+    /// or when it was made by a talk whose configuration had other fields.
+    static func load(root: URL, profile: Profile, seed: UInt64) throws -> PublishedTalk {
         let run = root.appendingPathComponent("reports/runs/talk")
+        let command = "talk --profile \(profile.rawValue) --seed \(seed) (make talk PROFILE=\(profile.rawValue))"
         guard let manifest = try? Manifest.read(from: run.appendingPathComponent("manifest.json")),
-              let text = try? manifest.config.canonicalText(),
-              let config = try? JSONDecoder().decode(TalkConfig.self, from: Data(text.utf8)),
-              config.profile == profile, config.seed == seed,
-              let results = try? Results.read(from: run.appendingPathComponent("results.json")) else { return nil }
+              let results = try? Results.read(from: run.appendingPathComponent("results.json")) else {
+            throw ValidationError("--set builds on a finished talk run, and \(run.path) holds none: run \(command) first")
+        }
+        let config: TalkConfig
+        do {
+            config = try JSONDecoder().decode(TalkConfig.self, from: Data(try manifest.config.canonicalText().utf8))
+        } catch {
+            throw ValidationError("--set: the talk run in \(run.path) was made by an earlier version of the talk (its "
+                + "configuration does not read as this one's); run \(command) once, then --set")
+        }
+        guard config.profile == profile, config.seed == seed else {
+            throw ValidationError("--set: the talk run in \(run.path) is profile \(config.profile.rawValue), seed "
+                + "\(config.seed); it builds on a run of the same profile and seed: run \(command) first")
+        }
         return PublishedTalk(config: config, results: results, deviations: manifest.deviations,
                              figures: root.appendingPathComponent("figures/talk"), tables: run.appendingPathComponent("tables"))
     }

@@ -70,19 +70,17 @@ struct Talk: ParsableCommand {
         var published: PublishedTalk? = nil
         if !assignments.isEmpty {
             let changes = try assignments.map(Self.assignment)
-            published = PublishedTalk.load(root: options.rootURL, profile: options.profile, seed: options.seed)
-            if let published {
-                config = published.config
-                if let iterations { config.timeGAN.model.iterations = iterations; config.timeGAN.baselineIterations = iterations }
-            }
+            // Values are checked before the published run is looked for, so a typo is named first.
+            var check = config
+            for (parameter, text) in changes { try parameter.apply(&check, text) }
+            let base = try PublishedTalk.load(root: options.rootURL, profile: options.profile, seed: options.seed)
+            published = base
+            config = base.config
+            if let iterations { config.timeGAN.model.iterations = iterations; config.timeGAN.baselineIterations = iterations }
             for (parameter, text) in changes { try parameter.apply(&config, text) }
             let asked = only ?? []
             drawn = Set(changes.flatMap { $0.0.figures } + asked.flatMap(\.figures))
             selected = TalkStep.allCases.filter { step in asked.contains(step) || changes.contains { $0.0.step == step } }
-            if published == nil {
-                printToStandardError("talk: no published run of profile \(options.profile.rawValue), seed \(options.seed) to "
-                    + "build on; drawing only the changed figures from the profile's settings\n")
-            }
         }
         let run = try ExperimentRun(
             chapter: "talk", profile: options.profile, config: config, seeds: ["train": [options.seed]],
