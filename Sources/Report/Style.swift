@@ -148,7 +148,10 @@ section.slide {
 .slide figure img { flex: 1 1 0; min-height: 0; max-width: 100%; object-fit: contain; }
 .slide figure figcaption { flex: none; }
 .slide .placeholder { padding: calc(60 * var(--u)) calc(20 * var(--u)); }
-.slide table { font-size: calc(24 * var(--u)); }
+.slide table { font-size: calc(22 * var(--u)); }
+.slide th, .slide td { padding: 0.2em 0.7em; }
+/* A run table's caption is the full statement of what was run: for the handout and a close reader. */
+.slide .table-caption { font-size: calc(14 * var(--u)); line-height: 1.35; }
 .slide ol.references { font-size: calc(22 * var(--u)); }
 .title-slide .slide-body { display: flex; flex-direction: column; justify-content: center; }
 .title-slide h1 { font-size: calc(72 * var(--u)); }

@@ -194,6 +194,14 @@ enum GANMathSteps {
     }
 
     static func disjointFigure(_ context: TalkContext) throws {
+        try context.write(disjointFigure(brief: false), id: "jsd-disjoint", caption:
+            "Jensen–Shannon divergence between two distributions as one slides away. For uniforms it reaches log 2 at "
+            + "s = 1, when the supports stop overlapping, and stays there: the generator's criterion is flat and gives "
+            + "no direction to move in. Narrow Gaussians behave almost the same.", slide: disjointFigure(brief: true))
+    }
+
+    /// `brief` names the curves in a few words, so that the legend fits beside the plot on a slide.
+    static func disjointFigure(brief: Bool) -> Figure {
         let shifts = stride(from: 0.0, through: 3.0, by: 0.02).map { $0 }
         let samplePoints = stride(from: 0.0, through: 3.0, by: 0.25).map { $0 }
         let fine = Grid1D(lower: -1, upper: 5, count: 12_001)
@@ -201,23 +209,20 @@ enum GANMathSteps {
         var figure = Figure(width: 640, height: 400)
         figure.panel { p in
             p.line(x: shifts, y: shifts.map { jensenShannonUniforms(width: 1, shift: $0) },
-                   label: "U[0, 1] vs U[s, s+1]: closed form (1 − overlap)·log 2", color: Palette.blue)
+                   label: brief ? "uniforms" : "U[0, 1] vs U[s, s+1]: closed form (1 − overlap)·log 2", color: Palette.blue)
             p.scatter(x: samplePoints, y: samplePoints.map {
                 jensenShannon(Uniform1D(lower: 0, upper: 1), Uniform1D(lower: $0, upper: $0 + 1), grid: fine)
-            }, label: "same, grid integral", color: Palette.blue, radius: 4)
+            }, label: brief ? "same, integrated" : "same, grid integral", color: Palette.blue, radius: 4)
             p.line(x: shifts, y: shifts.map {
                 jensenShannon(Gaussian1D(mean: 0, std: 0.3), Gaussian1D(mean: $0, std: 0.3), grid: gaussGrid)
-            }, label: "N(0, 0.3²) vs N(s, 0.3²): grid integral", style: .dashed, color: Palette.vermillion)
+            }, label: brief ? "Gaussians" : "N(0, 0.3²) vs N(s, 0.3²): grid integral", style: .dashed, color: Palette.vermillion)
             p.referenceLine(y: log2Nats, label: "log 2")
             p.title = "JSD stops changing once the supports separate"
             p.xLabel = "shift s"
             p.yLabel = "JSD (nats)"
             p.legend = .bottomRight
         }
-        try context.write(figure, id: "jsd-disjoint", caption:
-            "Jensen–Shannon divergence between two distributions as one slides away. For uniforms it reaches log 2 at "
-            + "s = 1, when the supports stop overlapping, and stays there: the generator's criterion is flat and gives "
-            + "no direction to move in. Narrow Gaussians behave almost the same.")
+        return figure
     }
 
     static func generatorLossFigure(_ context: TalkContext) throws {

@@ -68,9 +68,9 @@ enum RingGANSteps {
         let count = r.snapshots.count
         // The slide shows the first, middle and last snapshot: six panels would leave no room for legible text.
         let slide = snapshotsFigure(r, snapshots: Array(Set([0, count / 2, count - 1])).sorted().map { r.snapshots[$0] },
-                                    width: 1100, height: 260)
+                                    width: 1100, height: 260, brief: true)
         let final = r.snapshots.last!.coverage
-        try context.write(snapshotsFigure(r, snapshots: r.snapshots, width: 1100, height: 260), id: "ring-snapshots",
+        try context.write(snapshotsFigure(r, snapshots: r.snapshots, width: 1100, height: 260, brief: false), id: "ring-snapshots",
                           caption:
             "A GAN learning a ring of \(ring.modes) Gaussians (σ = \(fmt(ring.modeStd))): real samples (green) and "
             + "generated ones (purple) over training (2-D noise, MLPs of width \(r.config.hidden), non-saturating loss, Adam "
@@ -80,8 +80,9 @@ enum RingGANSteps {
             + "\(modes(r.finalCoverage, of: ring.modes)).", slide: slide)
     }
 
-    /// Real and generated points at each of `snapshots`, one panel each in a row.
-    static func snapshotsFigure(_ r: RingGANResult, snapshots: [RingSnapshot], width: Double, height: Double) -> Figure {
+    /// Real and generated points at each of `snapshots`, one panel each in a row; `brief` titles fit a slide's panel.
+    static func snapshotsFigure(_ r: RingGANResult, snapshots: [RingSnapshot], width: Double, height: Double,
+                                brief: Bool) -> Figure {
         var figure = Figure(width: width, height: height, columns: snapshots.count)
         figure.sharesX = true
         figure.sharesY = true
@@ -91,7 +92,8 @@ enum RingGANSteps {
                           radius: 1.5)
                 p.scatter(x: snap.fake.map(\.x), y: snap.fake.map(\.y), label: "generated",
                           color: Palette.reddishPurple.withAlpha(0.7), radius: 1.5)
-                p.title = "step \(snap.step): \(snap.coverage.modesCovered)/\(r.config.ring.modes) modes"
+                let covered = "\(snap.coverage.modesCovered)/\(r.config.ring.modes)"
+                p.title = brief ? "\(covered) at \(snap.step)" : "step \(snap.step): \(covered) modes"
                 p.xRange = -3...3
                 p.yRange = -3...3
                 p.legend = snap.step == snapshots.last!.step ? .automatic : .hidden

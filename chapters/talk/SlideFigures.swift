@@ -11,7 +11,8 @@ enum SlideFigure {
     /// The figure box of a slide with a heading, a line of text and a one-line caption, in slide pixels.
     static let width = 1120.0, height = 360.0
 
-    /// `figure` at slide size with its legends outside the data.
+    /// `figure` at slide size with its legends outside the data where they fit beside the plot (else where the
+    /// document puts them), and without the title of a lone panel, which the slide's heading already gives.
     static func fitted(_ figure: Figure) -> Figure {
         var slide = figure
         slide.width = width / pixelsPerPoint
@@ -20,15 +21,21 @@ enum SlideFigure {
         slide.title = nil
         slide.footer = nil
         slide.widensLegendColumns = true
-        let narrow = slide.columns >= 3
+        let narrow = slide.columns >= 3, alone = slide.panels.count == 1, room = 0.4 * slide.width
         slide.updatePanels { panel in
-            if panel.legend != .hidden { panel.legend = .outside }
+            if panel.legend != .hidden, legendWidth(panel.legendLabels) <= room { panel.legend = .outside }
+            if alone { panel.title = nil }
             // Three panels side by side leave room for a short title only: what precedes the colon.
             if narrow, let title = panel.title, title.count > 20, let colon = title.range(of: ": ") {
                 panel.title = String(title[..<colon.lowerBound])
             }
         }
         return slide
+    }
+
+    /// About how wide a legend of `labels` is, in points (10-point text, its swatch and padding).
+    static func legendWidth(_ labels: [String]) -> Double {
+        Double(labels.map(\.count).max() ?? 0) * 5.6 + 42
     }
 
     /// The sub-folder of a run's figures that holds the slide copies.

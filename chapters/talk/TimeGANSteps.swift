@@ -68,7 +68,13 @@ enum TimeGANSteps {
         var synthetic: Tensor?
         var discriminative: [Double]
         var predictive: [Double]
+
+        /// The classifier told its samples from real ones at least 99 % of the time: the generator did not train.
+        var didNotTrain: Bool { Statistics.mean(discriminative) >= untrainedDiscriminative }
     }
+
+    /// The discriminative score (|accuracy − ½|) from which a generator counts as untrained.
+    static let untrainedDiscriminative = 0.49
 
     static func run(_ context: TalkContext) throws {
         let settings = context.config.timeGAN
@@ -103,7 +109,8 @@ enum TimeGANSteps {
             let (tp, bp) = (Statistics.mean(t.predictive), Statistics.mean(b.predictive))
             holds = holds && td < bd && tp < bp
             evidence.append(String(format: "%@: discriminative %.3f vs %.3f, predictive %.3f vs %.3f",
-                                   data.title, td, bd, tp, bp))
+                                   data.title, td, bd, tp, bp)
+                + (b.didNotTrain ? " (the recurrent GAN did not train here: the comparison is with an untrained baseline)" : ""))
         }
         run.record(ClaimVerdict(
             id: "T.3", verdict: holds ? "reproduced" : "not reproduced",
@@ -214,12 +221,14 @@ enum TimeGANSteps {
                 + "a one-step-ahead GRU trained on synthetic ones (\"real data\": trained on real, the floor). "
                 + "Mean ± sample std over n = \(settings.metricRepeats) metric repeats on one trained model per row "
                 + "(as the reference: the ± is metric noise, not training-seed variance). "
-                + iterationText(settings) + ".",
+                + iterationText(settings) + ". ⚠: discriminative ≥ \(untrainedDiscriminative), the classifier told the "
+                + "model's samples from real ones at least 99 % of the time: its generator did not train.",
             columns: [.init("data set"), .init("model"), .init("discriminative", alignment: .right),
                       .init("predictive", alignment: .right)])
         for (data, rows, realPredictive) in results {
             for row in rows {
-                table.append([.text(data.title), .text(row.model), .value(Summary(of: row.discriminative)),
+                table.append([.text(data.title), .text(row.model + (row.didNotTrain ? " ⚠ did not train" : "")),
+                              .value(Summary(of: row.discriminative)),
                               .value(Summary(of: row.predictive))])
             }
             table.append([.text(data.title), "real data", .missing, .value(Summary(of: realPredictive))])
