@@ -197,11 +197,11 @@ body.deck::before {
     /// The printed handout: two slides per A4 page, each above its speaker notes.
     static let handout = #"""
 @page { size: A4; margin: 12mm; }
-body.handout { --u: 0.5px; background: #ffffff; color: #111111; font-size: 11pt; line-height: 1.4; }
+body.handout { --u: 0.46px; background: #ffffff; color: #111111; font-size: 10.5pt; line-height: 1.35; }
 body.handout .slide-frame { height: 136mm; overflow: hidden; break-inside: avoid; }
 body.handout .slide-frame:nth-child(2n) { break-after: page; }
 body.handout section.slide { border: 1px solid #999999; margin: 0 auto; }
-body.handout aside.notes { display: block; width: calc(1280 * var(--u)); margin: 3mm auto 0; }
+body.handout aside.notes { display: block; margin: 3mm 0 0; }
 body.handout aside.notes p { margin: 0 0 0.4em; }
 body.handout aside.notes .equation { margin: 0.3em 0; }
 """#

@@ -65,27 +65,40 @@ import Testing
         #expect(try pageCount(handoutPDF) == (slides + 1) / 2)
     }
 
-    /// A test-only copy of the deck with a script that lists the slides whose content is taller than the slide.
-    @Test(.enabled(if: browser != nil, "chromium-headless-shell not found: scripts/setup.sh chromium-headless-shell installs it"))
-    func noSlideOverflowsAt1280By720() throws {
-        let directory = try makeTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let (html, slides) = try deck(handout: false)
+    /// Runs a test-only copy of `html` with a script that lists the elements matching `selector` whose content is
+    /// taller than they are; returns the list ("none" when there is none) and how many were checked.
+    func overflowing(_ selector: String, in html: String, window: String, directory: URL) throws -> (list: String?, checked: String?) {
         let probe = """
             <script>
-            const over = [...document.querySelectorAll('.slide-body')].filter(b => b.scrollHeight > b.clientHeight + 1)
-              .map(b => b.parentElement.id);
-            document.body.setAttribute('data-checked', String(document.querySelectorAll('.slide-body').length));
+            const boxes = [...document.querySelectorAll('\(selector)')];
+            const over = boxes.map((b, i) => [i + 1, b.scrollHeight - b.clientHeight]).filter(x => x[1] > 1).map(x => x.join(':'));
+            document.body.setAttribute('data-checked', String(boxes.length));
             document.body.setAttribute('data-overflowing', over.join(' ') || 'none');
             </script>
             </body>
             """
         let page = directory.appendingPathComponent("probe.html")
         try html.replacingOccurrences(of: "</body>", with: probe).write(to: page, atomically: true, encoding: .utf8)
-        let dom = try chromium(["--window-size=1280,720", "--virtual-time-budget=2000", "--dump-dom", page.absoluteString],
+        let dom = try chromium(["--window-size=\(window)", "--virtual-time-budget=2000", "--dump-dom", page.absoluteString],
                                in: directory)
-        #expect(dom.contains("data-checked=\"\(slides)\""), "the probe ran over every slide")
-        let verdict = dom.range(of: #"data-overflowing="[^"]*""#, options: .regularExpression).map { String(dom[$0]) }
-        #expect(verdict == "data-overflowing=\"none\"", "slides running past their bottom edge: \(verdict ?? String(dom.prefix(300)))")
+        func attribute(_ name: String) -> String? {
+            dom.range(of: name + #"="[^"]*""#, options: .regularExpression).map { String(dom[$0].dropFirst(name.count + 2).dropLast()) }
+        }
+        return (attribute("data-overflowing"), attribute("data-checked"))
+    }
+
+    /// Slides at 1280 × 720; handout items (slide and notes) at the printed A4 text width, 186 mm ≈ 703 px.
+    @Test(.enabled(if: browser != nil, "chromium-headless-shell not found: scripts/setup.sh chromium-headless-shell installs it"))
+    func nothingOverflowsOnASlideOrInTheHandout() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (html, slides) = try deck(handout: false)
+        let deck = try overflowing(".slide-body", in: html, window: "1280,720", directory: directory)
+        #expect(deck.checked == "\(slides)", "the probe ran over every slide")
+        #expect(deck.list == "none", "slides (number:pixels) running past their bottom edge")
+        let handout = try overflowing(".slide-frame", in: try self.deck(handout: true).html, window: "703,1000",
+                                      directory: directory)
+        #expect(handout.checked == "\(slides)")
+        #expect(handout.list == "none", "handout items (number:pixels) whose notes are cut off")
     }
 }
