@@ -39,7 +39,7 @@ final class OwnSeriesTests: ChapterProgramTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
 
         let figures = root.appendingPathComponent("figures/talk-own")
-        for id in ["samples", "timegan-pca", "timegan-tsne"] {
+        for id in ["samples", "timegan-pca", "timegan-tsne", "timegan-curves"] {
             for ext in ["png", "svg", "json"] {
                 XCTAssertTrue(FileManager.default.fileExists(atPath: figures.appendingPathComponent("\(id).\(ext)").path), "\(id).\(ext)")
             }
@@ -62,6 +62,13 @@ final class OwnSeriesTests: ChapterProgramTestCase {
         // The windows are scaled to [0, 1]: unscaled, b (5 to 15) alone would put every predictive error far above 0.5.
         let floor = try XCTUnwrap(try scores("real data")[1], table)
         XCTAssertLessThan(floor, 0.5, table)
+
+        // Every phase of both models timed, with the smoke profile's iterations (TimeGAN 50/50/20, recurrent GAN 50).
+        let timings = try String(contentsOf: root.appendingPathComponent("reports/runs/talk-own/tables/timegan-timings.md"), encoding: .utf8)
+        for (model, phase, iterations) in [("TimeGAN", "embedding", 50), ("TimeGAN", "supervised", 50), ("TimeGAN", "joint", 20),
+                                           ("recurrent GAN", "adversarial", 50)] {
+            XCTAssertTrue(timings.contains("| series | \(model) | \(phase) | \(iterations) |"), timings)
+        }
 
         let page = try String(contentsOf: root.appendingPathComponent("reports/own/series-timegan.html"), encoding: .utf8)
         XCTAssertTrue(page.contains("200 rows, 2 feature columns"), page)

@@ -56,6 +56,7 @@ struct OwnSeries {
         let data = prepared(rng: context.rng(400))
         let (rows, realPredictive) = TimeGANSteps.trainAndScore(data, rng: context.rng(500), settings: settings)
         try TimeGANSteps.writeTable([(data, rows, realPredictive)], settings: settings, run: context.run)
+        try TimeGANSteps.writeTraining([(data, rows)], run: context.run, context: context)
         try TimeGANSteps.writeSamples(data: data, synthetic: rows[0].synthetic!, baseline: rows[1].synthetic!,
                                       id: "samples", context: context)
         try TimeGANSteps.writeProjections([(data, rows)], settings: settings, context: context)
@@ -89,6 +90,9 @@ struct OwnSeries {
                 + "always can. Predictive: the error on real windows of a one-step-ahead GRU trained on generated ones; "
                 + "the real-data row, trained on real windows, is the floor to compare with."),
             .runTable(id: "timegan-scores"),
+            .heading("Training"),
+            .figure(id: "timegan-curves"),
+            .runTable(id: "timegan-timings"),
             .heading("Figures"),
             .figure(id: "samples"),
             .figure(id: "timegan-pca"),

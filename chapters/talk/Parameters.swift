@@ -62,7 +62,7 @@ struct TalkParameter {
     ] }
 
     static let ringFigures = ["ring-snapshots", "ganlab-panel", "ring-losses"]
-    static let timeGANFigures = ["sine-samples", "stock-samples", "timegan-pca", "timegan-tsne"]
+    static let timeGANFigures = ["sine-samples", "stock-samples", "timegan-pca", "timegan-tsne", "timegan-curves"]
 
     /// `--list-parameters`: one block per parameter with its value under `config`.
     static func listing(config: TalkConfig) -> String {

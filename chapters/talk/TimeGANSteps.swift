@@ -68,6 +68,8 @@ enum TimeGANSteps {
         var synthetic: Tensor?
         var discriminative: [Double]
         var predictive: [Double]
+        /// Its losses and phase times.
+        var training: TrainingRecord? = nil
 
         /// The classifier told its samples from real ones at least 99 % of the time: the generator did not train.
         var didNotTrain: Bool { Statistics.mean(discriminative) >= untrainedDiscriminative }
@@ -98,6 +100,7 @@ enum TimeGANSteps {
         guard !results.isEmpty else { return }
 
         try writeTable(results.map { ($0.data, $0.rows, $0.realPredictive) }, settings: settings, run: run)
+        try writeTraining(results.map { ($0.data, $0.rows) }, run: run, context: context)
         try writeProjections(results.map { ($0.data, $0.rows) }, settings: settings, context: context)
 
         // Claim T.3 under the rule above.
@@ -135,7 +138,9 @@ enum TimeGANSteps {
             let model = TimeGAN(data: data.windows, configuration: config, rng: rng.derived(UInt64(10 + v)))
             let total = config.embeddingIterations + config.supervisedIterations + config.jointIterations
             let progress = Progress(total: total, label: "\(label) on \(data.id)")
+            let record = TrainingRecord(model: label)
             model.train(on: data.windows) { event in
+                record.record(event)
                 let offset = event.phase == .embedding ? 0 : event.phase == .supervised
                     ? config.embeddingIterations : config.embeddingIterations + config.supervisedIterations
                 progress.update(step: offset + event.step, loss: Double(event.mainLoss))
@@ -143,15 +148,22 @@ enum TimeGANSteps {
             progress.finish()
             let synthetic = model.generate(count: data.windows.shape[0])
             rows.append(score(label, synthetic: synthetic, data: data, settings: settings, rng: rng.derived(UInt64(20 + v))))
+            rows[rows.count - 1].training = record
         }
         var baselineConfig = settings.model
         baselineConfig.iterations = settings.baselineIterations
         let baseline = RecurrentGAN(data: data.windows, configuration: baselineConfig, rng: rng.derived(30))
         let progress = Progress(total: settings.baselineIterations, label: "recurrent GAN on \(data.id)")
-        baseline.train(on: data.windows) { progress.update(step: $0.step, loss: Double($0.mainLoss)) }
+        let record = TrainingRecord(model: "recurrent GAN")
+        baseline.train(on: data.windows) { event in
+            record.record(event)
+            progress.update(step: event.step, loss: Double(event.mainLoss))
+        }
         progress.finish()
-        rows.insert(score("recurrent GAN", synthetic: baseline.generate(count: data.windows.shape[0]), data: data,
-                          settings: settings, rng: rng.derived(40)), at: 1)
+        var scored = score("recurrent GAN", synthetic: baseline.generate(count: data.windows.shape[0]), data: data,
+                           settings: settings, rng: rng.derived(40))
+        scored.training = record
+        rows.insert(scored, at: 1)
         let realPredictive = TimeGANScores.repeated(settings.metricRepeats, rng: rng.derived(50)) { r in
             TimeGANScores.predictive(train: data.windows, test: data.windows,
                                      iterations: settings.predictiveIterations, rng: r)
