@@ -46,6 +46,8 @@ final class OwnSeriesTests: ChapterProgramTestCase {
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("figures/talk").path),
                        "the talk's own figures are left alone")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: figures.appendingPathComponent("slides").path),
+                       "a page without slides needs no slide copies")
 
         // The scores table: a row per model and the real-data floor, every score a mean in its range.
         let table = try String(contentsOf: root.appendingPathComponent("reports/runs/talk-own/tables/timegan-scores.md"), encoding: .utf8)

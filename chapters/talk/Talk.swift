@@ -116,7 +116,7 @@ struct Talk: ParsableCommand {
             chapter: chapter, profile: options.profile, config: recorded, seeds: ["train": [options.seed]],
             blas: .init(core: Threading.blasCoreName, threads: Threading.threadCount), root: options.rootURL,
             codeVersion: try CodeVersion.digest(chapterFolder: "talk"))
-        try run.step("timegan") { try own.run(TalkContext(run: run, config: config)) }
+        try run.step("timegan") { try own.run(TalkContext(run: run, config: config, writesSlides: false)) }
         try run.finish()
         let page = try own.page(settings: config.timeGAN, profile: config.profile, seed: config.seed,
                                 root: options.rootURL, chapter: chapter)
@@ -183,6 +183,8 @@ struct TalkContext {
     let config: TalkConfig
     /// The figures to draw (a `--set` run draws only those its parameters feed); nil draws every one.
     var drawn: Set<String>? = nil
+    /// Whether figures also get a slide copy (the deck's; a `--csv` page has no slides).
+    var writesSlides = true
 
     func draws(_ id: String) -> Bool { drawn?.contains(id) ?? true }
 
@@ -195,6 +197,7 @@ struct TalkContext {
     func write(_ figure: Figure, id: String, caption: String, slide: Figure? = nil) throws {
         let caption = [caption, TalkParameter.caption(for: id, config: config)].compactMap { $0 }.joined(separator: " ")
         try figure.write(to: run.figuresDirectory, id: id, caption: caption)
+        guard writesSlides else { return }
         let slides = run.figuresDirectory.appendingPathComponent(SlideFigure.folder)
         try FileManager.default.createDirectory(at: slides, withIntermediateDirectories: true)
         try SlideFigure.fitted(slide ?? figure).write(to: slides, id: id, caption: caption)
