@@ -46,38 +46,47 @@ extension GANMathSteps {
                                            settings: s.critic, rng: context.rng(700 + UInt64(i)))
             progress.update(step: i + 1)
         }
-        let line = stride(from: 0.0, through: 3.0, by: 0.02).map { $0 }
-        var figure = Figure(width: 960, height: 400, columns: 2)
-        figure.panel { p in
-            p.line(x: line, y: line.map { jensenShannonUniforms(width: 1, shift: $0) }, label: "JSD", color: Palette.blue)
-            p.line(x: line, y: line.map(wassersteinUniforms), label: "W₁ = |s|", color: Palette.vermillion)
-            p.scatter(x: s.criticShifts, y: s.criticShifts.map { critics[$0]!.wassersteinEstimate },
-                      label: "trained critic", color: Palette.vermillion, radius: 4)
-            p.title = "Distance as U[s, s+1] leaves U[0, 1]"
-            p.xLabel = "shift s"
-            p.yLabel = "nats / distance"
-            p.legend = .topLeft
-        }
-        let shown = critics[s.criticShownShift]!
-        let x = grid.points
-        let pd = x.map(real.pdf), pg = x.map(Uniform1D(lower: s.criticShownShift, upper: s.criticShownShift + 1).pdf)
-        let supported = x.indices.filter { pd[$0] + pg[$0] > 0 }
-        figure.panel { p in
-            p.line(x: x, y: shown.critic.map { $0 / shown.slope }, label: "critic f / max|f′|", color: Palette.vermillion)
-            p.scatter(x: supported.map { x[$0] }, y: supported.map { optimalDiscriminator(pData: pd[$0], pG: pg[$0]) },
-                      label: "optimal D (JSD)", color: Palette.blue, radius: 1.5)
-            p.title = "s = \(fmt(s.criticShownShift)): what the generator is told"
-            p.xLabel = "x"
-            p.legend = .topRight
-        }
         let estimates = s.criticShifts.map { "\(fmt($0)): \(fmt(critics[$0]!.wassersteinEstimate))" }
-        try context.write(figure, id: "wgan-critic", caption:
+        try context.write(criticFigure(s, critics: critics, real: real, grid: grid, brief: false), id: "wgan-critic", caption:
             "The example of the JSD-saturation figure, p = U[0, 1] against q = U[s, s + 1]. Left: the JSD is log 2 for "
             + "every s ≥ 1, while the Wasserstein distance W₁ = |s| keeps growing; dots: a WGAN critic (ReLU MLP of "
             + "width \(s.critic.hidden), weights clipped to ±\(fmt(Double(s.critic.clip))), \(s.critic.steps) Adam steps) "
             + "trained on samples, its E_p[f] − E_q[f] divided by its steepest slope on the grid (clipping bounds the "
             + "slope, not to 1): " + estimates.joined(separator: ", ") + ". Right: at s = \(fmt(s.criticShownShift)) the "
             + "optimal discriminator is 1 on p's support and 0 on q's, flat on both, so it gives the generator no "
-            + "direction; the critic rises steadily from q towards p, a slope the generator can follow.")
+            + "direction; the critic rises steadily from q towards p, a slope the generator can follow.",
+                          slide: criticFigure(s, critics: critics, real: real, grid: grid, brief: true))
+    }
+
+    /// Left: JSD, W₁ and the critics' estimates against the shift; right: the critic and the optimal D at one shift.
+    /// `brief` titles and labels fit a slide, legends beside the plots.
+    static func criticFigure(_ s: GANMathSettings, critics: [Double: TrainedCritic1D], real: Uniform1D, grid: Grid1D,
+                             brief: Bool) -> Figure {
+        let line = stride(from: 0.0, through: 3.0, by: 0.02).map { $0 }
+        var figure = Figure(width: 960, height: 400, columns: 2)
+        figure.panel { p in
+            p.line(x: line, y: line.map { jensenShannonUniforms(width: 1, shift: $0) }, label: "JSD", color: Palette.blue)
+            p.line(x: line, y: line.map(wassersteinUniforms), label: brief ? "W₁" : "W₁ = |s|", color: Palette.vermillion)
+            p.scatter(x: s.criticShifts, y: s.criticShifts.map { critics[$0]!.wassersteinEstimate },
+                      label: brief ? "critic" : "trained critic", color: Palette.vermillion, radius: 4)
+            p.title = brief ? "JSD and W₁" : "Distance as U[s, s+1] leaves U[0, 1]"
+            p.xLabel = "shift s"
+            if !brief { p.yLabel = "nats / distance" }
+            p.legend = brief ? .outside : .topLeft
+        }
+        let shown = critics[s.criticShownShift]!
+        let x = grid.points
+        let pd = x.map(real.pdf), pg = x.map(Uniform1D(lower: s.criticShownShift, upper: s.criticShownShift + 1).pdf)
+        let supported = x.indices.filter { pd[$0] + pg[$0] > 0 }
+        figure.panel { p in
+            p.line(x: x, y: shown.critic.map { $0 / shown.slope }, label: brief ? "critic" : "critic f / max|f′|",
+                   color: Palette.vermillion)
+            p.scatter(x: supported.map { x[$0] }, y: supported.map { optimalDiscriminator(pData: pd[$0], pG: pg[$0]) },
+                      label: brief ? "optimal D" : "optimal D (JSD)", color: Palette.blue, radius: 1.5)
+            p.title = brief ? "s = \(fmt(s.criticShownShift))" : "s = \(fmt(s.criticShownShift)): what the generator is told"
+            p.xLabel = "x"
+            p.legend = brief ? .outside : .topRight
+        }
+        return figure
     }
 }

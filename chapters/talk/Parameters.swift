@@ -86,6 +86,12 @@ struct TalkParameter {
         return "Parameters (talk --set): " + feeding.map { "\($0.name) = \($0.value(config))" }.joined(separator: ", ") + "."
     }
 
+    /// The same as "name=value" pairs, brief enough for a slide figure's footer.
+    static func assignments(for id: String, config: TalkConfig) -> String? {
+        let feeding = all.filter { $0.figures.contains(id) }
+        return feeding.isEmpty ? nil : feeding.map { "\($0.name)=\($0.value(config))" }.joined(separator: "  ")
+    }
+
     static func integer(_ name: String, _ step: TalkStep, _ figures: [String], atLeast minimum: Int, _ about: String,
                         _ path: WritableKeyPath<TalkConfig, Int>) -> TalkParameter {
         TalkParameter(name: name, step: step, figures: figures, about: about, value: { "\($0[keyPath: path])" },

@@ -13,7 +13,8 @@ enum SlideFigure {
 
     /// `figure` at slide size with its legends outside the data where they fit beside the plot (else where the
     /// document puts them), and without the title of a lone panel, which the slide's heading already gives.
-    static func fitted(_ figure: Figure) -> Figure {
+    /// A slide layout drawn for the purpose (`movesLegends` false) keeps its legends where it put them.
+    static func fitted(_ figure: Figure, movesLegends: Bool = true) -> Figure {
         var slide = figure
         slide.width = width / pixelsPerPoint
         slide.height = height / pixelsPerPoint
@@ -23,7 +24,7 @@ enum SlideFigure {
         slide.widensLegendColumns = true
         let narrow = slide.columns >= 3, alone = slide.panels.count == 1, room = 0.4 * slide.width
         slide.updatePanels { panel in
-            if panel.legend != .hidden, legendWidth(panel.legendLabels) <= room { panel.legend = .outside }
+            if movesLegends, panel.legend != .hidden, legendWidth(panel.legendLabels) <= room { panel.legend = .outside }
             if alone { panel.title = nil }
             // Three panels side by side leave room for a short title only: what precedes the colon.
             if narrow, let title = panel.title, title.count > 20, let colon = title.range(of: ": ") {

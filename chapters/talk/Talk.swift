@@ -193,13 +193,16 @@ struct TalkContext {
 
     /// Writes a figure into `figures/talk/` (PNG, SVG, PDF and the JSON sidecar) and its slide copy into
     /// `figures/talk/slides/`: `slide` when the figure needs its own layout on a slide, else `figure` fitted.
-    /// The caption ends with the parameters that feed the figure and their values.
+    /// The caption ends with the parameters that feed the figure and their values; the slide copy shows them in
+    /// its footer, since the deck's caption is the slide's own.
     func write(_ figure: Figure, id: String, caption: String, slide: Figure? = nil) throws {
         let caption = [caption, TalkParameter.caption(for: id, config: config)].compactMap { $0 }.joined(separator: " ")
         try figure.write(to: run.figuresDirectory, id: id, caption: caption)
         guard writesSlides else { return }
         let slides = run.figuresDirectory.appendingPathComponent(SlideFigure.folder)
         try FileManager.default.createDirectory(at: slides, withIntermediateDirectories: true)
-        try SlideFigure.fitted(slide ?? figure).write(to: slides, id: id, caption: caption)
+        var copy = SlideFigure.fitted(slide ?? figure, movesLegends: slide == nil)
+        copy.footer = TalkParameter.assignments(for: id, config: config)
+        try copy.write(to: slides, id: id, caption: caption)
     }
 }
