@@ -61,7 +61,6 @@ enum GANMathSteps {
             ("one-line-proof", { try oneLineProofFigure(context) }),
             ("jsd-criterion", { try criterionFigure(context, s, grid) }),
             ("jsd-disjoint", { try disjointFigure(context) }),
-            ("generator-losses", { try generatorLossFigure(context) }),
             ("generator-gradients", { try generatorGradientFigure(context, s) }),
             ("wgan-critic", { try wassersteinCriticFigure(context, s) }),
             ("kl-vs-reverse-kl", { try klFigure(context, s) }),
@@ -223,34 +222,6 @@ enum GANMathSteps {
             p.legend = .bottomRight
         }
         return figure
-    }
-
-    static func generatorLossFigure(_ context: TalkContext) throws {
-        let d = (1..<500).map { Double($0) / 500 }
-        var figure = Figure(width: 900, height: 360, columns: 2)
-        figure.panel { p in
-            p.line(x: d, y: d.map(GeneratorLoss.saturating.value), label: "saturating: log(1 − D)", color: Palette.blue)
-            p.line(x: d, y: d.map(GeneratorLoss.nonSaturating.value), label: "non-saturating: −log D", color: Palette.vermillion)
-            p.referenceLine(x: 0.05, label: "training starts here")
-            p.title = "Generator loss (minimised)"
-            p.xLabel = "D(G(z))"
-            p.yRange = -3...5
-        }
-        figure.panel { p in
-            p.line(x: d, y: d.map { Swift.abs(GeneratorLoss.saturating.logitGradient($0)) },
-                   label: "saturating: |∂/∂logit| = D", color: Palette.blue)
-            p.line(x: d, y: d.map { Swift.abs(GeneratorLoss.nonSaturating.logitGradient($0)) },
-                   label: "non-saturating: |∂/∂logit| = 1 − D", color: Palette.vermillion)
-            p.referenceLine(x: 0.05, label: "training starts here")
-            p.title = "Gradient reaching the generator"
-            p.xLabel = "D(G(z))"
-            p.yRange = 0...1.05
-        }
-        try context.write(figure, id: "generator-losses", caption:
-            "Left: the two generator losses as functions of the discriminator's verdict D(G(z)). Right: the size of their "
-            + "gradient with respect to the discriminator's logit, which is what flows back into G. Early in training D "
-            + "rejects fakes (D(G(z)) ≈ 0): the saturating loss then passes almost no gradient, the non-saturating one "
-            + "nearly its largest.")
     }
 
     static func klFigure(_ context: TalkContext, _ s: GANMathSettings) throws {

@@ -23,7 +23,18 @@ enum SlideFigure {
         slide.footer = nil
         slide.widensLegendColumns = true
         let narrow = slide.columns >= 3, alone = slide.panels.count == 1, room = 0.4 * slide.width
+        // Several panels share one legend, at the end of the row when they all list the same entries: a legend
+        // beside each would leave no room for the plots.
+        let panels = slide.panels
+        let same = Set(panels.map(\.legendLabels)).count == 1
+        let keeper = !movesLegends ? nil : same && panels.contains { $0.legend != .hidden } ? panels.count - 1
+            : panels.lastIndex { $0.legend != .hidden }
+        var index = 0
         slide.updatePanels { panel in
+            defer { index += 1 }
+            if let keeper {
+                if index != keeper { panel.legend = .hidden } else if panel.legend == .hidden { panel.legend = .automatic }
+            }
             if movesLegends, panel.legend != .hidden, legendWidth(panel.legendLabels) <= room { panel.legend = .outside }
             if alone { panel.title = nil }
             // Three panels side by side leave room for a short title only: what precedes the colon.

@@ -144,7 +144,7 @@ enum TalkStep: String, CaseIterable {
     /// The figures the step draws.
     var figures: [String] {
         switch self {
-        case .ganMath: ["optimal-discriminator", "one-line-proof", "jsd-criterion", "jsd-disjoint", "generator-losses",
+        case .ganMath: ["optimal-discriminator", "one-line-proof", "jsd-criterion", "jsd-disjoint",
                         "generator-gradients", "wgan-critic", "kl-vs-reverse-kl", "xy-game", "adam-vs-sgd"]
         case .ringGAN: TalkParameter.ringFigures + ["mode-collapse"]
         case .timeGAN: TalkParameter.timeGANFigures
