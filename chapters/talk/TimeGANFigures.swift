@@ -46,11 +46,12 @@ extension TimeGANSteps {
     }
 
     /// PCA and t-SNE of per-sequence feature means, real against each model (the reference's visualisation). The
-    /// document has a row per data set; the slide a column per data set, so that its panels stay wide enough.
+    /// document has a row per data set; the slide one row, a panel per data set: for PCA both models over the same
+    /// real points, for t-SNE (one embedding per model) TimeGAN's.
     static func writeProjections(_ results: [(PreparedData, [Scored])], settings: TimeGANSettings,
                                  context: TalkContext) throws {
         let models = ["TimeGAN", "recurrent GAN"]
-        var pca: [[Panel]] = [], tsne: [[Panel]] = []
+        var pca: [[Panel]] = [], tsne: [[Panel]] = [], overlays: [Panel] = []
         let rng = context.rng(600)
         for (d, (data, rows)) in results.enumerated() {
             let n = min(settings.visualisationSamples, data.windows.shape[0])
@@ -58,6 +59,10 @@ extension TimeGANSteps {
             let real = SequenceData.featureMeans(data.windows.gathering(pick))
             let fit = PCA(fitting: real)
             pca.append([]); tsne.append([])
+            var overlay = Panel()
+            overlay.title = data.id
+            let shownReal = fit.transform(real)
+            overlay.scatter(x: shownReal.map { $0[0] }, y: shownReal.map { $0[1] }, label: "real", color: Palette.blue, radius: 1.8)
             for name in models {
                 guard let synthetic = rows.first(where: { $0.model == name })?.synthetic else { continue }
                 let fake = SequenceData.featureMeans(synthetic.gathering(pick))
@@ -68,6 +73,8 @@ extension TimeGANSteps {
                 p.scatter(x: pr.map { $0[0] }, y: pr.map { $0[1] }, label: "real", color: Palette.blue, radius: 1.8)
                 p.scatter(x: pf.map { $0[0] }, y: pf.map { $0[1] }, label: name, color: Palette.vermillion, radius: 1.8)
                 pca[d].append(p)
+                overlay.scatter(x: pf.map { $0[0] }, y: pf.map { $0[1] }, label: name,
+                                color: name == "TimeGAN" ? Palette.vermillion : Palette.bluishGreen, radius: 1.8)
                 let progress = Progress(total: 1, label: "t-SNE \(data.id) \(name)")
                 var t = TSNE(perplexity: 30, iterations: settings.tsneIterations)
                 t.exaggerationIterations = settings.tsneIterations / 3
@@ -80,14 +87,17 @@ extension TimeGANSteps {
                 q.scatter(x: e[n...].map { $0[0] }, y: e[n...].map { $0[1] }, label: name, color: Palette.vermillion, radius: 1.8)
                 tsne[d].append(q)
             }
+            overlays.append(overlay)
         }
         let about = "per-sequence feature means of \(settings.visualisationSamples) real and as many synthetic "
             + "sequences per panel (the reference's visualisation)"
         try context.write(projectionFigure(pca), id: "timegan-pca", caption: "PCA (fitted on the real points): " + about + ".",
-                          slide: projectionSlide(pca, results: results))
+                          slide: rowSlide(overlays))
         try context.write(projectionFigure(tsne), id: "timegan-tsne", caption: "t-SNE (exact, perplexity 30, "
             + "\(settings.tsneIterations) iterations) of the real and synthetic points together: " + about + ".",
-                          slide: projectionSlide(tsne, results: results))
+                          slide: rowSlide(zip(results, tsne).compactMap { result, panels in
+                              panels.first.map { var p = $0; p.title = result.0.id; return p }
+                          }))
     }
 
     /// A row per data set, a column per model.
@@ -98,18 +108,15 @@ extension TimeGANSteps {
         return figure
     }
 
-    /// A column per data set, a row per model, short titles, one legend per row.
-    static func projectionSlide(_ panels: [[Panel]], results: [(PreparedData, [Scored])]) -> Figure {
-        let rows = panels.map(\.count).max() ?? 1
-        var figure = Figure(width: 960, height: 340, columns: panels.count)
-        for m in 0..<rows {
-            for (d, column) in panels.enumerated() where m < column.count {
-                var p = column[m]
-                p.title = "\(results[d].0.id): " + (m == 0 ? "TimeGAN" : "RGAN")
-                p.legend = d == panels.count - 1 ? .outside : .hidden
-                p.xLabel = nil; p.yLabel = nil
-                figure.add(p)
-            }
+    /// One row of `panels` for a slide: a column per data set, the legend beside the last one.
+    static func rowSlide(_ panels: [Panel]) -> Figure {
+        var figure = Figure(width: 960, height: 340, columns: max(panels.count, 1))
+        for (i, panel) in panels.enumerated() {
+            var p = panel
+            p.legend = i == panels.count - 1 ? .outside : .hidden
+            p.xLabel = nil
+            p.yLabel = nil
+            figure.add(p)
         }
         return figure
     }
