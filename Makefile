@@ -80,6 +80,7 @@ pdf: report
 	@scripts/setup.sh chromium-headless-shell
 	scripts/print-pdf.sh reports/dissertation.html reports/dissertation.pdf
 	scripts/print-pdf.sh reports/talk.html reports/talk.pdf
+	scripts/print-pdf.sh reports/talk-handout.html reports/talk-handout.pdf
 
 # A chapter whose program is not in the kit yet: the report shows it as not reproduced yet.
 chapter%:

@@ -65,7 +65,7 @@ let package = Package(
 
         // Chapter programs: thin experiments over the libraries.
         .executableTarget(name: "Talk", dependencies: [
-            "GAN", "TimeGAN", "Evaluation", "Datasets", "Experiment", "Figures", "Tensor",
+            "GAN", "TimeGAN", "Evaluation", "Datasets", "Experiment", "Figures", "Report", "Tensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/talk", exclude: ["slides.md"]),
         .executableTarget(name: "Chapter1", dependencies: [
@@ -105,5 +105,6 @@ let package = Package(
         .testTarget(name: "Chapter1Tests", dependencies: ["Chapter1", "ChapterProgramSupport"]),
         .testTarget(name: "Chapter2Tests", dependencies: ["Chapter2", "ChapterProgramSupport"]),
         .testTarget(name: "Chapter3Tests", dependencies: ["Chapter3", "ChapterProgramSupport"]),
+        .testTarget(name: "TalkTests", dependencies: ["Talk", "ChapterProgramSupport"]),
     ]
 )

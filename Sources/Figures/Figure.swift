@@ -27,6 +27,9 @@ public struct Figure: Sendable {
     /// One x (y) domain for all numeric panels; tick labels and axis labels only on the outer panels.
     public var sharesX = false
     public var sharesY = false
+    /// Whether a column holding an outside legend is widened by the legend, keeping every plot equally wide (off
+    /// by default, so existing figures keep their layout).
+    public var widensLegendColumns = false
     /// PNG pixels per point: 2 keeps lines and text crisp on slides and high-density screens.
     public var pngScale = 2
     public private(set) var panels: [Panel] = []
@@ -47,6 +50,11 @@ public struct Figure: Sendable {
     /// Adds a panel built elsewhere.
     public mutating func add(_ panel: Panel) {
         panels.append(panel)
+    }
+
+    /// Changes every panel in place (a slide's copy of a figure moves legends and shortens titles).
+    public mutating func updatePanels(_ body: (inout Panel) -> Void) {
+        for i in panels.indices { body(&panels[i]) }
     }
 
     /// The file extensions `write` produces, in order.

@@ -81,6 +81,20 @@ public struct Panel: Sendable {
     public var showsGrid = true
     var layers: [Layer] = []
 
+    /// The labels its legend lists, in order (a slide copy checks whether they fit beside the plot).
+    public var legendLabels: [String] {
+        layers.compactMap { layer in
+            switch layer {
+            case .line(let l): l.label
+            case .scatter(let s): s.label
+            case .histogram(let h): h.label
+            case .bars(let b): b.label
+            case .arrows(let a): a.label
+            case .heatmap, .matrix, .reference, .image: nil
+            }
+        }
+    }
+
     public init() {}
 
     /// A line through `(x[i], y[i])`, optionally with a shaded `band`.

@@ -57,11 +57,20 @@ struct Renderer {
             area = area.inset(bottom: Style.footerSize + 6)
         }
         let rows = (panels.count + figure.columns - 1) / figure.columns
-        let cellWidth = area.width / Double(figure.columns), cellHeight = area.height / Double(rows)
+        // With `widensLegendColumns`, a column whose panel has its legend outside gets the legend's width on top of
+        // an equal share, so that every plot in the row is as wide as the others.
+        var extra = [Double](repeating: 0, count: figure.columns)
+        if figure.widensLegendColumns {
+            for (i, panel) in panels.enumerated() where panel.panel.legend == .outside {
+                let probe = PanelPainter(canvas: canvas, resolved: panel, cell: area)
+                if let legend = probe.legendSize() { extra[i % figure.columns] = max(extra[i % figure.columns], legend.width + 6) }
+            }
+        }
+        let cellWidth = (area.width - extra.reduce(0, +)) / Double(figure.columns), cellHeight = area.height / Double(rows)
         return panels.enumerated().map { i, panel in
             let (row, column) = (i / figure.columns, i % figure.columns)
-            let cell = Rect(x: area.x + Double(column) * cellWidth, y: area.y + Double(row) * cellHeight,
-                            width: cellWidth, height: cellHeight)
+            let cell = Rect(x: area.x + Double(column) * cellWidth + extra[..<column].reduce(0, +),
+                            y: area.y + Double(row) * cellHeight, width: cellWidth + extra[column], height: cellHeight)
             // Shared axes label only the outer panels: the bottom one in each column, the first in each row.
             let isBottom = i + figure.columns >= panels.count
             var painter = PanelPainter(canvas: canvas, resolved: panel, cell: cell)
@@ -121,7 +130,7 @@ private struct PanelPainter {
         }
     }
 
-    private func legendSize() -> (width: Double, height: Double)? {
+    fileprivate func legendSize() -> (width: Double, height: Double)? {
         let entries = legendEntries
         guard !entries.isEmpty, panel.legend != .hidden else { return nil }
         canvas.font(Style.legendSize)

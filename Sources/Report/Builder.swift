@@ -119,9 +119,13 @@ public struct ReportBuilder {
         var out = [("dissertation.html", Data(try Pages.dissertation(
             parts: parts, manifests: manifests, assets: assets, bibliography: bib, audit: audit, font: font).utf8))]
         for deck in index.decks {
-            let html = try Pages.deck(markdown: try read(deck.narrative), chapter: deck.name, file: deck.narrative,
-                                      manifest: manifests[deck.name], assets: assets, bibliography: bib, font: font)
-            out.append(("\(deck.name).html", Data(html.utf8)))
+            let slideAssets = FileAssets(root: root, forSlides: true)
+            for handout in [false, true] {
+                let html = try Pages.deck(markdown: try read(deck.narrative), chapter: deck.name, file: deck.narrative,
+                                          manifest: manifests[deck.name], assets: slideAssets, bibliography: bib, font: font,
+                                          handout: handout)
+                out.append(("\(deck.name)\(handout ? "-handout" : "").html", Data(html.utf8)))
+            }
         }
         out.append(("audit.json", try audit.json()))
         var written: [URL] = []
@@ -235,19 +239,41 @@ public enum Pages {
         return slides.filter { !$0.0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
     }
 
-    /// A deck: one 16:9 `<section>` per slide, each with a provenance footer when the deck's chapter has run. The
-    /// page title is the first heading of the slides.
+    /// The line that separates a slide from its speaker notes in `slides.md`.
+    public static let notesSeparator = "???"
+
+    /// A slide's text and its speaker notes (after a line that is exactly `???`), with the notes' first line.
+    static func splitNotes(_ text: String, firstLine: Int) -> (slide: String, notes: String?, notesLine: Int) {
+        let lines = text.components(separatedBy: "\n")
+        guard let i = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == notesSeparator }) else {
+            return (text, nil, 0)
+        }
+        return (lines[..<i].joined(separator: "\n"), lines[(i + 1)...].joined(separator: "\n"), firstLine + i + 1)
+    }
+
+    /// A deck: one 16:9 `<section>` per slide, each with a provenance footer when the deck's chapter has run, and its
+    /// speaker notes beside it (shown only in the handout). The page title is the first heading of the slides.
+    /// `handout` lays it out for print, two slides per A4 page with their notes; otherwise one slide per window.
     public static func deck(markdown: String, chapter: String, file: String, manifest: Manifest?,
-                            assets: AssetProvider, bibliography: Bibliography, font: MathFontEmbed) throws -> String {
-        let slides = splitSlides(markdown)
-        let parts = slides.map { NarrativePart(chapter: chapter, file: file, markdown: $0.text, firstLine: $0.firstLine) }
+                            assets: AssetProvider, bibliography: Bibliography, font: MathFontEmbed,
+                            handout: Bool = false) throws -> String {
+        let slides = splitSlides(markdown).map { splitNotes($0.text, firstLine: $0.firstLine) }
+        let starts = splitSlides(markdown).map(\.firstLine)
+        let parts = zip(slides, starts).map { NarrativePart(chapter: chapter, file: file, markdown: $0.0.slide, firstLine: $0.1) }
         let r = DocumentRenderer(style: .slides, assets: assets, bibliography: bibliography)
         let parsed = try r.prepare(parts)
         var rendered: [String] = []
         for (i, part) in parts.enumerated() { rendered.append(try r.render(parsed[i], part: part)) }
+        var notes = try slides.map { slide -> String? in
+            guard let text = slide.notes else { return nil }
+            let part = NarrativePart(chapter: chapter, file: file, markdown: text, firstLine: slide.notesLine)
+            let renderer = DocumentRenderer(style: .slides, assets: assets, bibliography: bibliography)
+            return try renderer.render(try renderer.prepare([part])[0], part: part)
+        }
         if !r.citationOrder.isEmpty {
-            rendered.append("<h2>References</h2>" + r.renderBibliography().replacingOccurrences(
+            rendered.append("<h2>References</h2>" + r.renderBibliography(citedOnly: true).replacingOccurrences(
                 of: "<ol class=\"references\">", with: "<ol class=\"references cited-only\">"))
+            notes.append(nil)
         }
         let footerLeft: String
         if let m = manifest {
@@ -265,14 +291,17 @@ public enum Pages {
         var body = ""
         for (i, s) in rendered.enumerated() {
             let cls = i == 0 ? "slide title-slide" : "slide"
-            body += "<section class=\"\(cls)\" id=\"slide-\(i + 1)\"><div class=\"slide-body\">\(s)</div>"
-                + "<footer><span>\(footerLeft)</span><span>\(i + 1) / \(rendered.count)</span></footer></section>\n"
+            body += "<div class=\"slide-frame\"><section class=\"\(cls)\" id=\"slide-\(i + 1)\"><div class=\"slide-body\">\(s)</div>"
+                + "<footer><span>\(footerLeft)</span><span>\(i + 1) / \(rendered.count)</span></footer></section>"
+                + (notes[i].map { "<aside class=\"notes\">\($0)</aside>" } ?? "") + "</div>\n"
         }
-        return page(title: title, css: Style.common + Style.talk, font: font, body: body,
-                    bodyClass: "deck")
+        return page(title: title + (handout ? " (handout)" : ""),
+                    css: Style.common + Style.talk + (handout ? Style.handout : Style.deck), font: font, body: body,
+                    bodyClass: handout ? "handout" : "deck", bodyStyle: "--slides: \(rendered.count)")
     }
 
-    static func page(title: String, css: String, font: MathFontEmbed, body: String, bodyClass: String = "") -> String {
+    static func page(title: String, css: String, font: MathFontEmbed, body: String, bodyClass: String = "",
+                     bodyStyle: String = "") -> String {
         """
         <!DOCTYPE html>
         <html lang="en">
@@ -285,7 +314,7 @@ public enum Pages {
         \(font.css)\(css)
         </style>
         </head>
-        <body\(bodyClass.isEmpty ? "" : " class=\"\(bodyClass)\"")>
+        <body\(bodyClass.isEmpty ? "" : " class=\"\(bodyClass)\"")\(bodyStyle.isEmpty ? "" : " style=\"\(bodyStyle)\"")>
         \(body)
         </body>
         </html>

@@ -369,9 +369,10 @@ final class DocumentRenderer: InlineContext {
 
     // MARK: bibliography
 
-    /// The bibliography: cited entries in order of first citation, then the uncited ones by key.
-    func renderBibliography() -> String {
-        let uncited = bibliography.entries.keys.filter { !citationOrder.contains($0) }.sorted()
+    /// The bibliography: cited entries in order of first citation, then (unless `citedOnly`, as on a slide) the
+    /// uncited ones by key.
+    func renderBibliography(citedOnly: Bool = false) -> String {
+        let uncited = citedOnly ? [] : bibliography.entries.keys.filter { !citationOrder.contains($0) }.sorted()
         var out = "<ol class=\"references\">"
         for k in citationOrder + uncited {
             guard let e = bibliography.entries[k] else { continue }

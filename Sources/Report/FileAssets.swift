@@ -4,7 +4,13 @@ import Foundation
 /// Reads the artifact layout of docs/artifacts.md under a project root.
 public struct FileAssets: AssetProvider {
     public var root: URL
-    public init(root: URL) { self.root = root }
+    /// For a deck: figures from `figures/<chapter>/slides/` (drawn at slide size) when there, and whichever of
+    /// PNG and SVG is smaller.
+    public var forSlides: Bool
+    public init(root: URL, forSlides: Bool = false) {
+        self.root = root
+        self.forSlides = forSlides
+    }
 
     private var fm: FileManager { FileManager.default }
 
@@ -24,12 +30,22 @@ public struct FileAssets: AssetProvider {
 
     public func figure(chapter: String, id: String) -> FigureAsset? {
         let dir = root.appendingPathComponent("figures/\(chapter)", isDirectory: true)
+        if forSlides {
+            let slides = dir.appendingPathComponent("slides", isDirectory: true)
+            let svg = try? Data(contentsOf: slides.appendingPathComponent("\(id).svg"))
+            let png = try? Data(contentsOf: slides.appendingPathComponent("\(id).png"))
+            let caption = sidecarCaption(slides.appendingPathComponent("\(id).json"))
+            // A deck is one file to carry around: whichever of the two is smaller.
+            if let svg, png == nil || svg.count <= png!.count { return FigureAsset(mime: "image/svg+xml", data: svg, caption: caption) }
+            if let png { return FigureAsset(mime: "image/png", data: png, caption: caption) }
+        }
         let caption = sidecarCaption(dir.appendingPathComponent("\(id).json"))
         let svg = try? Data(contentsOf: dir.appendingPathComponent("\(id).svg"))
         let png = try? Data(contentsOf: dir.appendingPathComponent("\(id).png"))
         // Vector unless the figure is mostly raster images: Cairo's SVG then carries them uncompressed, many
-        // times the PNG's size (a grid of digit frames: 8 MB against 110 KB).
-        if let svg, png == nil || svg.count <= 4 * png!.count {
+        // times the PNG's size (a grid of digit frames: 8 MB against 110 KB). A deck takes the smaller.
+        let svgLimit = forSlides ? 1 : 4
+        if let svg, png == nil || svg.count <= svgLimit * png!.count {
             return FigureAsset(mime: "image/svg+xml", data: svg, caption: caption)
         }
         return png.map { FigureAsset(mime: "image/png", data: $0, caption: caption) }

@@ -124,44 +124,85 @@ nav.toc a { color: var(--fg); }
 }
 """#
 
+    /// A slide's layout, in slide pixels: `--u` is one pixel of a 1280 × 720 slide, so the same rules draw the
+    /// screen deck scaled to the window, the printed deck at 1280 × 720 and the handout's half-size copies.
     static let talk = #"""
-body.deck { background: #50535a; padding: 24px 0; }
+body.deck, body.handout { margin: 0; --u: 1px; }
 section.slide {
-  width: 1280px; height: 720px; margin: 0 auto 24px; padding: 56px 80px 70px; position: relative; overflow: hidden;
-  background: var(--bg); color: var(--fg); font-size: 30px; line-height: 1.38; box-shadow: 0 4px 20px rgba(0,0,0,0.35);
-  break-after: page; page-break-after: always;
+  width: calc(1280 * var(--u)); height: calc(720 * var(--u)); position: relative; overflow: hidden;
+  padding: calc(56 * var(--u)) calc(80 * var(--u)) calc(70 * var(--u));
+  background: var(--bg); color: var(--fg); font-size: calc(30 * var(--u)); line-height: 1.38;
 }
 .slide-body { height: 100%; overflow: hidden; display: flex; flex-direction: column; }
 .slide-body > * { flex: none; }
-.slide h1 { font-size: 64px; line-height: 1.1; margin: 0 0 28px; }
-.slide h2 { font-size: 46px; line-height: 1.15; margin: 0 0 26px; color: var(--accent); }
-.slide h3 { font-size: 36px; margin: 0 0 18px; }
-.slide p { margin: 0 0 18px; }
-.slide ul, .slide ol { margin: 0 0 18px; padding-left: 1.2em; }
-.slide li { margin: 0 0 10px; }
-.slide .equation { margin: 14px 0; }
+.slide h1 { font-size: calc(64 * var(--u)); line-height: 1.1; margin: 0 0 calc(28 * var(--u)); }
+.slide h2 { font-size: calc(46 * var(--u)); line-height: 1.15; margin: 0 0 calc(26 * var(--u)); color: var(--accent); }
+.slide h3 { font-size: calc(36 * var(--u)); margin: 0 0 calc(18 * var(--u)); }
+.slide p { margin: 0 0 calc(18 * var(--u)); }
+.slide ul, .slide ol { margin: 0 0 calc(18 * var(--u)); padding-left: 1.2em; }
+.slide li { margin: 0 0 calc(10 * var(--u)); }
+.slide .equation { margin: calc(14 * var(--u)) 0; }
 .slide math[display="block"] { font-size: 1.05em; }
 /* A figure takes whatever height the text above it leaves, so it never runs off the slide. */
-.slide figure { margin: 10px 0; flex: 1 1 0; min-height: 0; display: flex; flex-direction: column; align-items: center; }
+.slide figure { margin: calc(10 * var(--u)) 0; flex: 1 1 0; min-height: 0; display: flex; flex-direction: column; align-items: center; }
 .slide figure img { flex: 1 1 0; min-height: 0; max-width: 100%; object-fit: contain; }
 .slide figure figcaption { flex: none; }
-.slide .placeholder { padding: 60px 20px; }
-.slide table { font-size: 24px; }
-.slide ol.references { font-size: 22px; }
+.slide .placeholder { padding: calc(60 * var(--u)) calc(20 * var(--u)); }
+.slide table { font-size: calc(22 * var(--u)); }
+.slide th, .slide td { padding: 0.2em 0.7em; }
+/* A run table's caption is the full statement of what was run: for the handout and a close reader. */
+.slide .table-caption { font-size: calc(14 * var(--u)); line-height: 1.35; }
+.slide ol.references { font-size: calc(22 * var(--u)); }
 .title-slide .slide-body { display: flex; flex-direction: column; justify-content: center; }
-.title-slide h1 { font-size: 72px; }
+.title-slide h1 { font-size: calc(72 * var(--u)); }
 .slide footer {
-  position: absolute; left: 80px; right: 80px; bottom: 22px; display: flex; justify-content: space-between;
-  font-size: 15px; color: var(--muted); border-top: 1px solid var(--rule); padding-top: 8px;
+  position: absolute; left: calc(80 * var(--u)); right: calc(80 * var(--u)); bottom: calc(22 * var(--u));
+  display: flex; justify-content: space-between; font-size: calc(15 * var(--u)); color: var(--muted);
+  border-top: 1px solid var(--rule); padding-top: calc(8 * var(--u));
 }
-.slide footer code { font-size: 14px; }
-@page { size: 1280px 720px; margin: 0; }
+.slide footer code { font-size: calc(14 * var(--u)); }
+aside.notes { display: none; }
 @media print {
   :root { color-scheme: light; --bg: #ffffff; --fg: #111111; --muted: #555555; --accent: #1d4f8a; --rule: #cccccc; --soft: #f3f3f3;
     --ph-bg: #fff7e0; --ph-fg: #5a4300; --ph-border: #c9a227; }
-  body.deck { background: none; padding: 0; }
-  section.slide { margin: 0; box-shadow: none; }
   figure img { background: none; }
 }
+"""#
+
+    /// The screen deck: one slide per window, scaled to fit it, snapping from slide to slide (Page Up/Down, the
+    /// arrow keys and space scroll to the next snap point), a progress bar driven by the scroll position; no
+    /// script. Printed, one slide per 1280 × 720 page.
+    static let deck = #"""
+html:has(body.deck) { scroll-snap-type: y mandatory; scrollbar-width: none; }
+body.deck { background: #50535a; --u: min(calc(100vw / 1280), calc(100vh / 720)); }
+body.deck .slide-frame { height: 100vh; display: flex; align-items: center; justify-content: center;
+  scroll-snap-align: start; scroll-snap-stop: always; }
+body.deck section.slide { box-shadow: 0 4px 20px rgba(0,0,0,0.35); }
+body.deck::before {
+  content: ""; position: fixed; left: 0; top: 0; width: 100%; height: max(4px, calc(6 * var(--u))); z-index: 1;
+  background: var(--accent); transform-origin: 0 0;
+  animation: deck-progress linear both; animation-timeline: scroll(root block);
+}
+@keyframes deck-progress { from { transform: scaleX(calc(1 / var(--slides))); } to { transform: scaleX(1); } }
+@page { size: 1280px 720px; margin: 0; }
+@media print {
+  html:has(body.deck) { scroll-snap-type: none; }
+  body.deck { background: none; --u: 1px; }
+  body.deck::before { display: none; }
+  body.deck .slide-frame { height: auto; display: block; break-after: page; }
+  body.deck section.slide { box-shadow: none; }
+}
+"""#
+
+    /// The printed handout: two slides per A4 page, each above its speaker notes.
+    static let handout = #"""
+@page { size: A4; margin: 12mm; }
+body.handout { --u: 0.46px; background: #ffffff; color: #111111; font-size: 10.5pt; line-height: 1.35; }
+body.handout .slide-frame { height: 136mm; overflow: hidden; break-inside: avoid; }
+body.handout .slide-frame:nth-child(2n) { break-after: page; }
+body.handout section.slide { border: 1px solid #999999; margin: 0 auto; }
+body.handout aside.notes { display: block; margin: 3mm 0 0; }
+body.handout aside.notes p { margin: 0 0 0.4em; }
+body.handout aside.notes .equation { margin: 0.3em 0; }
 """#
 }

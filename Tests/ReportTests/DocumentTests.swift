@@ -207,4 +207,25 @@ func render(_ md: String, chapter: String = "1-gpvae", assets: AssetProvider = M
         #expect(unrun.contains("not reproduced yet — run <code>make talk</code>"))
         #expect(!unrun.contains("config "))
     }
+
+    @Test func speakerNotesAreHiddenOnScreenAndPrintedInTheHandout() throws {
+        let md = "# Title\n\n---\n\n## GAN\n\nOn the slide.\n\n???\n\nSay $a/(a+b)$ out loud.\n\n---\n\n## No notes\n\nText.\n"
+        let deck = try Pages.deck(markdown: md, chapter: "talk", file: "s.md", manifest: nil, assets: MemoryAssets(),
+                                  bibliography: bib, font: .fallback)
+        #expect(deck.components(separatedBy: "<section class=\"slide").count - 1 == 3)
+        #expect(deck.components(separatedBy: "<aside class=\"notes\">").count - 1 == 1)
+        let slide = try #require(deck.range(of: "id=\"slide-2\"").map { String(deck[$0.lowerBound...]) })
+        let body = String(slide[..<slide.range(of: "</section>")!.lowerBound])
+        #expect(body.contains("On the slide.") && !body.contains("out loud"), "notes stay off the slide")
+        #expect(slide.contains("<aside class=\"notes\"><p>Say <math"))
+        #expect(deck.contains("aside.notes { display: none; }"))
+        #expect(deck.contains("scroll-snap-type: y mandatory") && deck.contains("animation-timeline: scroll(root block)"))
+        #expect(deck.contains("style=\"--slides: 3\"") && deck.contains("@page { size: 1280px 720px"))
+        #expect(!deck.contains("<script"))
+        let handout = try Pages.deck(markdown: md, chapter: "talk", file: "s.md", manifest: nil, assets: MemoryAssets(),
+                                     bibliography: bib, font: .fallback, handout: true)
+        #expect(handout.contains("<body class=\"handout\"") && handout.contains("@page { size: A4"))
+        #expect(handout.contains("body.handout aside.notes { display: block;"))
+        #expect(!handout.contains("@page { size: 1280px 720px"))
+    }
 }

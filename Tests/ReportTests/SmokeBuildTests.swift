@@ -74,7 +74,7 @@ import Testing
         #expect(expectedPlaceholders >= 1)
 
         let written = try ReportBuilder(root: root, font: .fallback).build(outputDirectory: root.appendingPathComponent("reports"))
-        #expect(written.map(\.lastPathComponent) == ["dissertation.html", "talk.html", "audit.json"])
+        #expect(written.map(\.lastPathComponent) == ["dissertation.html", "talk.html", "talk-handout.html", "audit.json"])
         let dissertation = try String(contentsOf: written[0], encoding: .utf8)
         let talk = try String(contentsOf: written[1], encoding: .utf8)
         let placeholders = (dissertation + talk).components(separatedBy: "; this build is from a smoke run of").count - 1
@@ -84,7 +84,7 @@ import Testing
         #expect(dissertation.contains("<b>Not reproduced yet</b> — run <code>make chapter1</code>"))
         #expect(dissertation.contains("profile smoke"))
 
-        let audit = try JSONDecoder().decode(Audit.self, from: Data(contentsOf: written[2]))
+        let audit = try JSONDecoder().decode(Audit.self, from: Data(contentsOf: written[3]))
         let ours = try #require(audit.numbers.first {
             $0.paperTable == "table4_ml_efficiency_catboost" && $0.key["model"] == "TabDDPM" && $0.key["dataset_code"] == "AD"
                 && $0.metric == "f1"

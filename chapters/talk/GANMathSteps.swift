@@ -19,6 +19,16 @@ struct GANMathSettings: Codable {
     var optimalGapTolerance: Double
     /// Declared before computing: T.2 is reproduced if |V(D_trained, G) − C(G)| ≤ this (nats) at every shift.
     var criterionTolerance: Double
+    /// D(G(z)) early in training, marked on the generator-loss figures.
+    var startingVerdict: Double
+    /// How the WGAN critic is trained, and the shifts s of U[s, s + 1] at which it is.
+    var critic: CriticTraining
+    var criticShifts: [Double]
+    /// The shift at which the critic and the optimal discriminator are drawn side by side.
+    var criticShownShift: Double
+    /// Step size and steps of the gradient play on V(x, y) = x·y.
+    var xyLearningRate: Double
+    var xySteps: Int
 
     init(profile: Profile) {
         gridPoints = 1201
@@ -31,6 +41,14 @@ struct GANMathSettings: Codable {
         klResolution = profile.choose(smoke: 21, default: 41, paper: 61)
         optimalGapTolerance = 0.1
         criterionTolerance = 0.05
+        startingVerdict = 0.05
+        critic = CriticTraining(hidden: 32, steps: profile.choose(smoke: 600, default: 1500, paper: 3000), batch: 256,
+                                learningRate: 1e-3, clip: 0.1, evaluationSamples: 10_000)
+        criticShifts = profile.choose(smoke: [0.5, 2], default: [0.25, 0.5, 1, 1.5, 2, 2.5, 3],
+                                      paper: [0.25, 0.5, 0.75, 1, 1.5, 2, 2.5, 3])
+        criticShownShift = 2
+        xyLearningRate = 0.1
+        xySteps = 150
     }
 }
 
@@ -38,14 +56,18 @@ enum GANMathSteps {
     static func run(_ context: TalkContext) throws {
         let s = context.config.ganMath
         let grid = Grid1D(lower: -6, upper: 6, count: s.gridPoints)
-        try optimalDiscriminatorFigure(context, s, grid)
-        try oneLineProofFigure(context)
-        try criterionFigure(context, s, grid)
-        try disjointFigure(context)
-        try generatorLossFigure(context)
-        try klFigure(context, s)
-        try xyGameFigure(context)
-        try adamFigure(context)
+        let figures: [(String, () throws -> Void)] = [
+            ("optimal-discriminator", { try optimalDiscriminatorFigure(context, s, grid) }),
+            ("one-line-proof", { try oneLineProofFigure(context) }),
+            ("jsd-criterion", { try criterionFigure(context, s, grid) }),
+            ("jsd-disjoint", { try disjointFigure(context) }),
+            ("generator-gradients", { try generatorGradientFigure(context, s) }),
+            ("wgan-critic", { try wassersteinCriticFigure(context, s) }),
+            ("kl-vs-reverse-kl", { try klFigure(context, s) }),
+            ("xy-game", { try xyGameFigure(context, s) }),
+            ("adam-vs-sgd", { try adamFigure(context) }),
+        ]
+        for (id, draw) in figures where context.draws(id) { try draw() }
     }
 
     // MARK: T.1 — the optimal discriminator, formula vs a trained network
@@ -65,19 +87,24 @@ enum GANMathSteps {
                                                 rng: context.rng(100 + UInt64(i))))
             progress.update(step: i + 1)
         }
-        var figure = Figure(width: 960, height: 340, columns: 3)
+        // The slide's copy names the stages and D* briefly: three panels and a legend share 1120 slide pixels.
+        var figure = Figure(width: 960, height: 340, columns: 3), slide = figure
         figure.sharesY = true
+        slide.sharesY = true
         let x = grid.points
         for (stage, r) in zip(stages, results) {
-            figure.panel { p in
-                p.title = "\(stage.0): max gap \(fmt(r.maxGap))"
+            for onSlide in [false, true] {
+                var p = Panel()
+                p.title = !onSlide ? "\(stage.0): max gap \(fmt(r.maxGap))"
+                    : stage.0.hasPrefix("p_g =") ? stage.0 : String(stage.0.dropFirst("p_g ".count))
                 p.line(x: x, y: r.pData, label: "p_data", color: Palette.black)
                 p.line(x: x, y: r.pG, label: "p_g", color: Palette.bluishGreen)
-                p.line(x: x, y: r.optimal, label: "D* = p_data/(p_data+p_g)", style: .dashed, color: Palette.blue)
+                p.line(x: x, y: r.optimal, label: onSlide ? "D*" : "D* = p_data/(p_data+p_g)", style: .dashed, color: Palette.blue)
                 p.line(x: x, y: r.trained, label: "trained D", style: .dotted, color: Palette.vermillion)
                 p.xLabel = "x"
                 p.yRange = 0...1.05
                 p.legend = stage.0 == stages.last!.0 ? .topLeft : .hidden
+                if onSlide { slide.add(p) } else { figure.add(p) }
             }
         }
         let gaps = results.map(\.maxGap)
@@ -88,7 +115,7 @@ enum GANMathSteps {
             + "\(s.discriminator.batch) samples of each per step). Largest |D − D*| where p_data + p_g is at least 5 % of its "
             + "maximum: \(gaps.map(fmt).joined(separator: ", ")) (declared tolerance \(fmt(tolerance))). "
             + "Outside that region the samples say little and the trained D drifts (left and right edges of the middle "
-            + "panel). When p_g = p_data (right, the two density curves coincide), D* = ½ everywhere.")
+            + "panel). When p_g = p_data (right, the two density curves coincide), D* = ½ everywhere.", slide: slide)
         context.run.record(ClaimVerdict(
             id: "T.1", verdict: worst <= tolerance ? "reproduced" : "not reproduced",
             evidence: "Trained 1-D MLP discriminators vs D* = p_data/(p_data + p_g) in 3 settings: max |D − D*| = "
@@ -166,6 +193,14 @@ enum GANMathSteps {
     }
 
     static func disjointFigure(_ context: TalkContext) throws {
+        try context.write(disjointFigure(brief: false), id: "jsd-disjoint", caption:
+            "Jensen–Shannon divergence between two distributions as one slides away. For uniforms it reaches log 2 at "
+            + "s = 1, when the supports stop overlapping, and stays there: the generator's criterion is flat and gives "
+            + "no direction to move in. Narrow Gaussians behave almost the same.", slide: disjointFigure(brief: true))
+    }
+
+    /// `brief` names the curves in a few words, so that the legend fits beside the plot on a slide.
+    static func disjointFigure(brief: Bool) -> Figure {
         let shifts = stride(from: 0.0, through: 3.0, by: 0.02).map { $0 }
         let samplePoints = stride(from: 0.0, through: 3.0, by: 0.25).map { $0 }
         let fine = Grid1D(lower: -1, upper: 5, count: 12_001)
@@ -173,51 +208,20 @@ enum GANMathSteps {
         var figure = Figure(width: 640, height: 400)
         figure.panel { p in
             p.line(x: shifts, y: shifts.map { jensenShannonUniforms(width: 1, shift: $0) },
-                   label: "U[0, 1] vs U[s, s+1]: closed form (1 − overlap)·log 2", color: Palette.blue)
+                   label: brief ? "uniforms" : "U[0, 1] vs U[s, s+1]: closed form (1 − overlap)·log 2", color: Palette.blue)
             p.scatter(x: samplePoints, y: samplePoints.map {
                 jensenShannon(Uniform1D(lower: 0, upper: 1), Uniform1D(lower: $0, upper: $0 + 1), grid: fine)
-            }, label: "same, grid integral", color: Palette.blue, radius: 4)
+            }, label: brief ? "same, integrated" : "same, grid integral", color: Palette.blue, radius: 4)
             p.line(x: shifts, y: shifts.map {
                 jensenShannon(Gaussian1D(mean: 0, std: 0.3), Gaussian1D(mean: $0, std: 0.3), grid: gaussGrid)
-            }, label: "N(0, 0.3²) vs N(s, 0.3²): grid integral", style: .dashed, color: Palette.vermillion)
+            }, label: brief ? "Gaussians" : "N(0, 0.3²) vs N(s, 0.3²): grid integral", style: .dashed, color: Palette.vermillion)
             p.referenceLine(y: log2Nats, label: "log 2")
             p.title = "JSD stops changing once the supports separate"
             p.xLabel = "shift s"
             p.yLabel = "JSD (nats)"
             p.legend = .bottomRight
         }
-        try context.write(figure, id: "jsd-disjoint", caption:
-            "Jensen–Shannon divergence between two distributions as one slides away. For uniforms it reaches log 2 at "
-            + "s = 1, when the supports stop overlapping, and stays there: the generator's criterion is flat and gives "
-            + "no direction to move in. Narrow Gaussians behave almost the same.")
-    }
-
-    static func generatorLossFigure(_ context: TalkContext) throws {
-        let d = (1..<500).map { Double($0) / 500 }
-        var figure = Figure(width: 900, height: 360, columns: 2)
-        figure.panel { p in
-            p.line(x: d, y: d.map(GeneratorLoss.saturating.value), label: "saturating: log(1 − D)", color: Palette.blue)
-            p.line(x: d, y: d.map(GeneratorLoss.nonSaturating.value), label: "non-saturating: −log D", color: Palette.vermillion)
-            p.referenceLine(x: 0.05, label: "training starts here")
-            p.title = "Generator loss (minimised)"
-            p.xLabel = "D(G(z))"
-            p.yRange = -3...5
-        }
-        figure.panel { p in
-            p.line(x: d, y: d.map { Swift.abs(GeneratorLoss.saturating.logitGradient($0)) },
-                   label: "saturating: |∂/∂logit| = D", color: Palette.blue)
-            p.line(x: d, y: d.map { Swift.abs(GeneratorLoss.nonSaturating.logitGradient($0)) },
-                   label: "non-saturating: |∂/∂logit| = 1 − D", color: Palette.vermillion)
-            p.referenceLine(x: 0.05, label: "training starts here")
-            p.title = "Gradient reaching the generator"
-            p.xLabel = "D(G(z))"
-            p.yRange = 0...1.05
-        }
-        try context.write(figure, id: "generator-losses", caption:
-            "Left: the two generator losses as functions of the discriminator's verdict D(G(z)). Right: the size of their "
-            + "gradient with respect to the discriminator's logit, which is what flows back into G. Early in training D "
-            + "rejects fakes (D(G(z)) ≈ 0): the saturating loss then passes almost no gradient, the non-saturating one "
-            + "nearly its largest.")
+        return figure
     }
 
     static func klFigure(_ context: TalkContext, _ s: GANMathSettings) throws {
@@ -248,82 +252,6 @@ enum GANMathSteps {
             + "so q covers both modes and puts mass between them (σ = \(fmt(forward.fit.std))). KL(q‖p) punishes q for "
             + "mass where p has none, so q sits on one mode (μ = \(fmt(reverse.fit.mean)), σ = \(fmt(reverse.fit.std))): "
             + "mode seeking, the behaviour behind mode collapse. Grid search over (μ, log σ).")
-    }
-
-    // MARK: Optimisation toys
-
-    static func xyGameFigure(_ context: TalkContext) throws {
-        let eta = 0.1, steps = 150
-        let start = Point2(1, 1)
-        let sim = BilinearGame.simultaneous(from: start, learningRate: eta, steps: steps)
-        let alt = BilinearGame.alternating(from: start, learningRate: eta, steps: steps)
-        var figure = Figure(width: 900, height: 400, columns: 2)
-        figure.panel { p in
-            p.line(x: sim.map(\.x), y: sim.map(\.y), label: "simultaneous", color: Palette.vermillion)
-            p.line(x: alt.map(\.x), y: alt.map(\.y), label: "alternating", color: Palette.blue)
-            p.scatter(x: [start.x], y: [start.y], label: "start", color: Palette.black, radius: 4)
-            p.scatter(x: [0], y: [0], label: "equilibrium (0, 0)", color: Palette.bluishGreen, radius: 5)
-            p.title = "Gradient play on V(x, y) = x·y (x minimises, y maximises)"
-            p.xLabel = "x"
-            p.yLabel = "y"
-            p.legend = .outside
-        }
-        figure.panel { p in
-            p.line(sim.map(\.norm), label: "simultaneous", color: Palette.vermillion)
-            p.line(alt.map(\.norm), label: "alternating", color: Palette.blue)
-            p.title = "Distance from the equilibrium"
-            p.xLabel = "step"
-            p.yLabel = "‖(x, y)‖"
-            p.legend = .topLeft
-        }
-        try context.write(figure, id: "xy-game", caption:
-            "Both players take gradient steps of size η = \(fmt(eta)) on V(x, y) = x·y. Simultaneous steps multiply the "
-            + "distance from (0, 0) by √(1 + η²) each time and spiral out (×\(fmt(sim.last!.norm / start.norm)) after "
-            + "\(steps) steps); alternating steps stay on a closed orbit. Neither converges: the equilibrium is a "
-            + "rotation centre, which is why GAN losses oscillate.")
-    }
-
-    static func adamFigure(_ context: TalkContext) throws {
-        let f = Quadratic2D(a: 1, b: 100)
-        let start = Point2(-4, 1.5)
-        let steps = 120
-        let sgdRate = 0.019  // just under the stability limit 2/b = 0.02
-        let sgd = sgdTrajectory(on: f, from: start, learningRate: sgdRate, steps: steps)
-        let adam = adamTrajectory(on: f, from: start, learningRate: 0.05, steps: steps)
-        let extent = (x: -4.5...1.5, y: -2.0...2.0)
-        let r = 80
-        let field = (0..<r).map { row in
-            (0..<r).map { col in
-                let x = extent.x.lowerBound + (extent.x.upperBound - extent.x.lowerBound) * Double(col) / Double(r - 1)
-                let y = extent.y.lowerBound + (extent.y.upperBound - extent.y.lowerBound) * Double(row) / Double(r - 1)
-                return Foundation.log10(f.value(Point2(x, y)) + 1e-3)
-            }
-        }
-        var figure = Figure(width: 960, height: 400, columns: 2)
-        figure.panel { p in
-            p.heatmap(field, x: extent.x, y: extent.y, label: "log₁₀ f")
-            p.line(x: sgd.map(\.x), y: sgd.map(\.y), label: "SGD, η = \(fmt(sgdRate))", color: Palette.vermillion)
-            p.line(x: adam.map(\.x), y: adam.map(\.y), label: "Adam, η = 0.05", color: Palette.black)
-            p.scatter(x: [0], y: [0], label: "minimum", color: Palette.reddishPurple, radius: 5)
-            p.title = "f(x, y) = ½(x² + 100y²)"
-            p.xLabel = "x"
-            p.yLabel = "y"
-            p.legend = .bottomRight
-        }
-        figure.panel { p in
-            p.line(sgd.map { f.value($0) + 1e-12 }, label: "SGD", color: Palette.vermillion)
-            p.line(adam.map { f.value($0) + 1e-12 }, label: "Adam", color: Palette.black)
-            p.yScale = .log
-            p.title = "Loss per step"
-            p.xLabel = "step"
-            p.yLabel = "f"
-        }
-        try context.write(figure, id: "adam-vs-sgd", caption:
-            "SGD and Adam (written out as the slide's equations) on an ill-conditioned quadratic. SGD's step is capped by "
-            + "the steep y direction (η < 2/100), so it zig-zags in y and crawls along the shallow x direction (x = "
-            + "\(fmt(sgd.last!.x)) after \(steps) steps). Adam divides each coordinate's step by that coordinate's own "
-            + "gradient scale, so both directions move at about η per step: it heads straight for the minimum (x = "
-            + "\(fmt(adam.last!.x))) and then wobbles around it on a scale set by η.")
     }
 }
 

@@ -40,13 +40,17 @@ struct RingGANSettings: Codable {
 enum RingGANSteps {
     static func run(_ context: TalkContext) throws {
         let s = context.config.ring
-        let main = train(s.main, label: "ring GAN", rng: context.rng(300))
-        try snapshotsFigure(context, main)
-        try ganLabFigure(context, main)
-        try lossesFigure(context, main)
-        let collapse = train(s.collapse, label: "ring GAN (collapse)", rng: context.rng(301))
-        let remedy = train(s.remedy, label: "ring GAN (remedy)", rng: context.rng(301))
-        try modeCollapseFigure(context, collapse, remedy)
+        if ["ring-snapshots", "ganlab-panel", "ring-losses"].contains(where: context.draws) {
+            let main = train(s.main, label: "ring GAN", rng: context.rng(300))
+            if context.draws("ring-snapshots") { try snapshotsFigure(context, main) }
+            if context.draws("ganlab-panel") { try ganLabFigure(context, main) }
+            if context.draws("ring-losses") { try lossesFigure(context, main) }
+        }
+        if context.draws("mode-collapse") {
+            let collapse = train(s.collapse, label: "ring GAN (collapse)", rng: context.rng(301))
+            let remedy = train(s.remedy, label: "ring GAN (remedy)", rng: context.rng(301))
+            try modeCollapseFigure(context, collapse, remedy)
+        }
     }
 
     static func train(_ config: RingGANConfig, label: String, rng: RandomGenerator) -> RingGANResult {
@@ -61,33 +65,57 @@ enum RingGANSteps {
 
     static func snapshotsFigure(_ context: TalkContext, _ r: RingGANResult) throws {
         let ring = r.config.ring
-        var figure = Figure(width: 1100, height: 260, columns: r.snapshots.count)
-        figure.sharesX = true
-        figure.sharesY = true
-        for snap in r.snapshots {
-            figure.panel { p in
-                p.scatter(x: snap.real.map(\.x), y: snap.real.map(\.y), label: "real", color: Palette.bluishGreen.withAlpha(0.5),
-                          radius: 1.5)
-                p.scatter(x: snap.fake.map(\.x), y: snap.fake.map(\.y), label: "generated",
-                          color: Palette.reddishPurple.withAlpha(0.7), radius: 1.5)
-                p.title = "step \(snap.step): \(snap.coverage.modesCovered)/\(ring.modes) modes"
-                p.xRange = -3...3
-                p.yRange = -3...3
-                p.legend = snap.step == 0 ? .bottomLeft : .hidden
-            }
-        }
+        let count = r.snapshots.count
+        // The slide shows the first, middle and last snapshot: six panels would leave no room for legible text.
+        let slide = snapshotsFigure(r, snapshots: Array(Set([0, count / 2, count - 1])).sorted().map { r.snapshots[$0] },
+                                    width: 1100, height: 260, brief: true)
         let final = r.snapshots.last!.coverage
-        try context.write(figure, id: "ring-snapshots", caption:
+        try context.write(snapshotsFigure(r, snapshots: r.snapshots, width: 1100, height: 260, brief: false), id: "ring-snapshots",
+                          caption:
             "A GAN learning a ring of \(ring.modes) Gaussians (σ = \(fmt(ring.modeStd))): real samples (green) and "
             + "generated ones (purple) over training (2-D noise, MLPs of width \(r.config.hidden), non-saturating loss, Adam "
             + "lr \(fmt(Double(r.config.generatorLearningRate))) for both). A mode counts as covered when at least "
             + "\(fmt(100 * r.config.coverageFraction)) % of generated points fall within 3σ of its centre. Last "
             + "snapshot: \(modes(final, of: ring.modes)); on \(r.config.evaluationSamples) fresh samples: "
-            + "\(modes(r.finalCoverage, of: ring.modes)).")
+            + "\(modes(r.finalCoverage, of: ring.modes)).", slide: slide)
+    }
+
+    /// Real and generated points at each of `snapshots`, one panel each in a row; `brief` titles fit a slide's panel.
+    static func snapshotsFigure(_ r: RingGANResult, snapshots: [RingSnapshot], width: Double, height: Double,
+                                brief: Bool) -> Figure {
+        var figure = Figure(width: width, height: height, columns: snapshots.count)
+        figure.sharesX = true
+        figure.sharesY = true
+        for snap in snapshots {
+            figure.panel { p in
+                p.scatter(x: snap.real.map(\.x), y: snap.real.map(\.y), label: "real", color: Palette.bluishGreen.withAlpha(0.5),
+                          radius: 1.5)
+                p.scatter(x: snap.fake.map(\.x), y: snap.fake.map(\.y), label: "generated",
+                          color: Palette.reddishPurple.withAlpha(0.7), radius: 1.5)
+                let covered = "\(snap.coverage.modesCovered)/\(r.config.ring.modes)"
+                p.title = brief ? "\(covered) at \(snap.step)" : "step \(snap.step): \(covered) modes"
+                p.xRange = -3...3
+                p.yRange = -3...3
+                p.legend = snap.step == snapshots.last!.step ? .automatic : .hidden
+            }
+        }
+        return figure
     }
 
     static func ganLabFigure(_ context: TalkContext, _ r: RingGANResult) throws {
         let picks = [1, r.snapshots.count / 2 + 1, r.snapshots.count - 1].map { min($0, r.snapshots.count - 1) }
+        let figure = ganLabFigure(r, picks: picks, legend: true)
+        // The slide shows the first and last view without a legend (its text names the colours): with three
+        // colour bars beside three plots, the plots would be slivers.
+        let slide = ganLabFigure(r, picks: [picks.first!, picks.last!], legend: false)
+        try context.write(figure, id: "ganlab-panel", caption:
+            "GAN Lab-style view at three steps: the discriminator's output D(x) as the background (bright: \"real\"), "
+            + "real points (green), generated points (purple), and arrows along ∇ₓD(x) at generated points, the direction "
+            + "the generator's update moves each sample (arrows scaled so the longest is half a unit).", slide: slide)
+    }
+
+    /// D(x) as the background, real and generated points and the arrows ∇ₓD, one panel per snapshot in `picks`.
+    static func ganLabFigure(_ r: RingGANResult, picks: [Int], legend: Bool) -> Figure {
         let extent = r.config.gridExtent
         var figure = Figure(width: 1100, height: 380, columns: picks.count)
         for (i, index) in picks.enumerated() {
@@ -102,18 +130,14 @@ enum RingGANSteps {
                 p.scatter(x: snap.fake.map(\.x), y: snap.fake.map(\.y), label: "generated", color: Palette.reddishPurple,
                           radius: 1.5)
                 p.arrows(x: snap.arrowTails.map(\.x), y: snap.arrowTails.map(\.y), dx: snap.arrowGradients.map(\.x),
-                         dy: snap.arrowGradients.map(\.y), scale: scale, label: "∇ₓD at generated points",
-                         color: Color.white)
+                         dy: snap.arrowGradients.map(\.y), scale: scale, label: "∇ₓD at fakes", color: Color.white)
                 p.title = "step \(snap.step)"
                 p.xRange = -extent...extent
                 p.yRange = -extent...extent
-                p.legend = i == 0 ? .bottomLeft : .hidden
+                p.legend = legend && i == 0 ? .bottomLeft : .hidden
             }
         }
-        try context.write(figure, id: "ganlab-panel", caption:
-            "GAN Lab-style view at three steps: the discriminator's output D(x) as the background (bright: \"real\"), "
-            + "real points (green), generated points (purple), and arrows along ∇ₓD(x) at generated points, the direction "
-            + "the generator's update moves each sample (arrows scaled so the longest is half a unit).")
+        return figure
     }
 
     static func movingAverage(_ v: [Double], window: Int) -> [Double] {
@@ -160,28 +184,35 @@ enum RingGANSteps {
 
     static func modeCollapseFigure(_ context: TalkContext, _ collapse: RingGANResult, _ remedy: RingGANResult) throws {
         let m = collapse.config.ring.modes
-        var figure = Figure(width: 820, height: 420, columns: 2)
-        figure.sharesX = true
-        figure.sharesY = true
-        for (name, r) in [("G lr 10× D lr", collapse), ("same + minibatch-std feature in D", remedy)] {
-            let snap = r.snapshots.last!
-            figure.panel { p in
+        // The slide's copy names the two runs briefly, so that each title fits over its panel.
+        var figure = Figure(width: 820, height: 420, columns: 2), slide = figure
+        for brief in [false, true] {
+            let runs = brief ? [("G 10× faster", collapse), ("+ minibatch std", remedy)]
+                : [("G lr 10× D lr", collapse), ("same + minibatch-std feature in D", remedy)]
+            for (name, r) in runs {
+                let snap = r.snapshots.last!
+                var p = Panel()
                 p.scatter(x: snap.real.map(\.x), y: snap.real.map(\.y), label: "real", color: Palette.bluishGreen.withAlpha(0.5),
                           radius: 1.5)
                 p.scatter(x: snap.fake.map(\.x), y: snap.fake.map(\.y), label: "generated",
                           color: Palette.reddishPurple.withAlpha(0.7), radius: 1.5)
-                p.title = "\(name): \(r.finalCoverage.modesCovered)/\(m) modes"
+                p.title = "\(name): \(r.finalCoverage.modesCovered)/\(m)" + (brief ? "" : " modes")
                 p.xRange = -3...3
                 p.yRange = -3...3
-                p.legend = .bottomLeft
+                p.legend = !brief ? .bottomLeft : name == runs.last!.0 ? .outside : .hidden
+                if brief { slide.add(p) } else { figure.add(p) }
             }
         }
+        figure.sharesX = true
+        figure.sharesY = true
+        slide.sharesX = true
+        slide.sharesY = true
         try context.write(figure, id: "mode-collapse", caption:
             "Left: the generator's learning rate (\(fmt(Double(collapse.config.generatorLearningRate)))) is 10× the "
             + "discriminator's: G chases whatever D currently likes and its samples pile up in a small region "
             + "(\(modes(collapse.finalCoverage, of: m)) on \(collapse.config.evaluationSamples) samples after "
             + "\(collapse.config.steps) steps). Right: the same run with one change, the discriminator also sees the "
             + "batch's spread (minibatch standard deviation), so a collapsed batch is easy to call fake: "
-            + "\(modes(remedy.finalCoverage, of: m)).")
+            + "\(modes(remedy.finalCoverage, of: m)).", slide: slide)
     }
 }
