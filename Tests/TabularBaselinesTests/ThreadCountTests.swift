@@ -18,7 +18,7 @@ func atThreadCount<T>(_ threads: Int, _ body: () throws -> T) rethrows -> T {
     static let data = skewedFrame(rows: 600)
 
     @Test func ctganIsBitIdenticalAtOneAndTwoThreads() throws {
-        let config = CTGANConfig(epochs: 3, batchSize: 500)
+        let config = CTGANConfig(steps: 3, batchSize: 500)
         let samples = try [1, 2].map { threads in
             try atThreadCount(threads) { try CTGAN.train(on: Self.data, config: config, seed: 3).sample(count: 600, seed: 4) }
         }
@@ -27,7 +27,7 @@ func atThreadCount<T>(_ threads: Int, _ body: () throws -> T) rethrows -> T {
     }
 
     @Test func tvaeIsBitIdenticalAtOneAndTwoThreads() throws {
-        let config = TVAEConfig(epochs: 3, batchSize: 500, compressSizes: [256, 256], decompressSizes: [256, 256])
+        let config = TVAEConfig(steps: 6, batchSize: 500, compressSizes: [256, 256], decompressSizes: [256, 256])
         let samples = try [1, 2].map { threads in
             try atThreadCount(threads) { try TVAE.train(on: Self.data, config: config, seed: 3).sample(count: 600, seed: 4) }
         }
