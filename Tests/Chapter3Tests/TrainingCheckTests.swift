@@ -1,3 +1,4 @@
+import Artifacts
 import Datasets
 import TabularBaselines
 import XCTest
@@ -46,6 +47,14 @@ final class TrainingCheckTests: XCTestCase {
         XCTAssertNil(TrainingCheck.problem(curve: curve((1...200).map { Double($0) / 100 }), sample: frame(labels: [1, 0]), real: real))
         // SMOTE and a single-class table have nothing to flag.
         XCTAssertNil(TrainingCheck.problem(curve: TrainingCurve(), sample: frame(labels: [0, 0]), real: frame(labels: [0, 0])))
+    }
+
+    func testAnUntrainedGeneratorIsFlaggedInItsScoreCellAndCompetesForNothing() {
+        let ours = Summary(mean: 0.412, std: 0), paper = Summary(mean: 0.714, std: 0.039)
+        XCTAssertEqual(ChapterTables.cell(ours, paper: paper, untrained: nil), .compared(ours: ours, paper: paper))
+        XCTAssertEqual(ChapterTables.cell(ours, paper: nil, untrained: nil), .value(ours))
+        XCTAssertEqual(ChapterTables.cell(ours, paper: paper, untrained: "every synthetic row has class no"),
+                       .text("0.412 ± 0.000 (paper 0.714 ± 0.039) ⚠ not trained: every synthetic row has class no"))
     }
 
     func testEveryGeneratorGetsItsOwnConfigurationFirstThenSeededDrawsFromItsSpace() {
