@@ -5,7 +5,7 @@ THREADS ?= 2
 PROFILE ?= default
 RELEASE = .build/release
 
-.PHONY: setup build test bench bench-chapter3 bench-peers report pdf clean verify-evaluator verify-imputers data
+.PHONY: setup build test bench bench-chapter3 bench-peers report pdf clean verify-evaluator verify-imputers verify-baselines data
 
 setup:
 	@scripts/setup.sh
@@ -70,6 +70,16 @@ verify-imputers: build
 	$(RELEASE)/chapter1 --profile $(PROFILE) --threads $(THREADS) --root . --export-series .cache/chapter1-series
 	THREADS=$(THREADS) scripts/verify-imputers.sh .cache/chapter1-series .cache/chapter1-pypots.json
 	$(RELEASE)/chapter1 --profile $(PROFILE) --threads $(THREADS) --root . --compare-pypots .cache/chapter1-pypots.json
+
+# The authors' TVAE and CTGAN (PyPI ctgan, private venv) trained on the kit's splits and scored beside the kit's own
+# in reports/baselines-check.md. BASELINE_SETS: comma-separated data sets (diabetes takes minutes; adult hours).
+BASELINE_SETS ?= diabetes
+comma := ,
+verify-baselines: build
+	@scripts/data.sh $(subst $(comma), ,$(BASELINE_SETS))
+	$(RELEASE)/chapter3 --profile $(PROFILE) --threads $(THREADS) --root . --datasets $(BASELINE_SETS) --export-splits .cache/chapter3-splits
+	scripts/verify-baselines.sh .cache/chapter3-splits .cache/chapter3-ctgan $(BASELINE_SETS)
+	$(RELEASE)/chapter3 --profile $(PROFILE) --threads $(THREADS) --root . --datasets $(BASELINE_SETS) --compare-baselines .cache/chapter3-ctgan
 
 # The main job: run every chapter program, then stitch reports/dissertation.html and reports/talk.html.
 report: $(CHAPTERS)

@@ -5,7 +5,10 @@ import Tensor
 
 /// CTGAN's settings; the defaults are the reference's (sdv-dev/CTGAN `CTGAN.__init__`).
 public struct CTGANConfig: Codable, Equatable, Sendable {
-    public var epochs: Int
+    /// Generator updates (each after `discriminatorSteps` critic updates). sdv's `epochs` are max(rows/batch, 1)
+    /// steps each, so its 300 epochs are 300 steps on a table of fewer than 1,000 rows; a budget in steps is the
+    /// same work on every table.
+    public var steps: Int
     /// Rows per step; must be a multiple of `pac`.
     public var batchSize: Int
     public var embeddingSize: Int
@@ -24,12 +27,12 @@ public struct CTGANConfig: Codable, Equatable, Sendable {
     /// λ of the gradient penalty.
     public var gradientPenaltyWeight: Float
 
-    public init(epochs: Int = 300, batchSize: Int = 500, embeddingSize: Int = 128, generatorSizes: [Int] = [256, 256],
+    public init(steps: Int = 300, batchSize: Int = 500, embeddingSize: Int = 128, generatorSizes: [Int] = [256, 256],
                 discriminatorSizes: [Int] = [256, 256], generatorLearningRate: Float = 2e-4,
                 generatorWeightDecay: Float = 1e-6, discriminatorLearningRate: Float = 2e-4,
                 discriminatorWeightDecay: Float = 1e-6, discriminatorSteps: Int = 1, pac: Int = 10,
                 logFrequency: Bool = true, gradientPenaltyWeight: Float = 10) {
-        self.epochs = epochs
+        self.steps = steps
         self.batchSize = batchSize
         self.embeddingSize = embeddingSize
         self.generatorSizes = generatorSizes
@@ -158,8 +161,8 @@ public final class CTGAN {
         discreteSegments = transformer.discrete.map { column in layout.segments.firstIndex(of: column.span)! }
     }
 
-    /// Fits the transformer and trains for `config.epochs` epochs of max(rows / batchSize, 1) steps, each step
-    /// `discriminatorSteps` critic updates and one generator update. `progress(step, totalSteps, generatorLoss)`.
+    /// Fits the transformer and trains for `config.steps` steps, each `discriminatorSteps` critic updates and one
+    /// generator update. `progress(step, totalSteps, generatorLoss)`.
     public static func train(on train: TabularFrame, config: CTGANConfig, seed: UInt64,
                              progress: ((Int, Int, Double) -> Void)? = nil) throws -> CTGAN {
         check(train.rowCount > 0, "CTGAN: the training frame is empty")
@@ -183,9 +186,7 @@ public final class CTGAN {
     }
 
     func fit(_ data: Tensor, rng: RandomGenerator, progress: ((Int, Int, Double) -> Void)?) throws {
-        let n = data.shape[0], batch = config.batchSize
-        let stepsPerEpoch = max(n / batch, 1)
-        let total = config.epochs * stepsPerEpoch
+        let batch = config.batchSize, total = config.steps
         let generatorOptimizer = Adam(parameters: generatorParameters, learningRate: config.generatorLearningRate,
                                       beta1: 0.5, beta2: 0.9, weightDecay: config.generatorWeightDecay)
         let discriminatorOptimizer = Adam(parameters: discriminatorParameters,

@@ -4,8 +4,10 @@ import Tensor
 
 /// TVAE's settings; the defaults are the reference's (sdv-dev/CTGAN `TVAESynthesizer`).
 public struct TVAEConfig: Codable, Equatable, Sendable {
-    /// Full passes over the training rows (the reference's `epochs`; tab-ddpm's fork counts single batches).
-    public var epochs: Int
+    /// Optimizer steps, as tab-ddpm's fork counts its `epochs` (the loader cycles through shuffled passes).
+    /// sdv's `epochs` are full passes: its 300 epochs at batch 500 are 300·⌈rows/500⌉ steps, which on a small
+    /// table is too few to train; a budget in steps is the same work on every table.
+    public var steps: Int
     public var batchSize: Int
     public var learningRate: Float
     /// Adam's L2 penalty (`l2scale`).
@@ -16,10 +18,10 @@ public struct TVAEConfig: Codable, Equatable, Sendable {
     /// The reconstruction term's weight against the KL term.
     public var lossFactor: Float
 
-    public init(epochs: Int = 300, batchSize: Int = 500, learningRate: Float = 1e-3, weightDecay: Float = 1e-5,
+    public init(steps: Int = 300, batchSize: Int = 500, learningRate: Float = 1e-3, weightDecay: Float = 1e-5,
                 embeddingSize: Int = 128, compressSizes: [Int] = [128, 128], decompressSizes: [Int] = [128, 128],
                 lossFactor: Float = 2) {
-        self.epochs = epochs
+        self.steps = steps
         self.batchSize = batchSize
         self.learningRate = learningRate
         self.weightDecay = weightDecay
@@ -99,8 +101,8 @@ public final class TVAE {
                               outputSize: transformer.width, rng: rng)
     }
 
-    /// Fits the transformer and trains for `config.epochs` shuffled passes (the last batch of a pass may be
-    /// short). `progress(step, totalSteps, loss)` is called after every step.
+    /// Fits the transformer and trains for `config.steps` batches drawn from shuffled passes (the last batch of
+    /// a pass may be short). `progress(step, totalSteps, loss)` is called after every step.
     public static func train(on train: TabularFrame, config: TVAEConfig, seed: UInt64,
                              progress: ((Int, Int, Double) -> Void)? = nil) throws -> TVAE {
         check(train.rowCount > 0, "TVAE: the training frame is empty")
@@ -115,14 +117,13 @@ public final class TVAE {
 
     func fit(_ data: Tensor, rng: RandomGenerator, progress: ((Int, Int, Double) -> Void)?) throws {
         let n = data.shape[0], batch = max(1, min(config.batchSize, n))
-        let batchesPerEpoch = (n + batch - 1) / batch
-        let total = config.epochs * batchesPerEpoch
+        let total = config.steps
         let optimizer = Adam(parameters: encoder.parameters + decoder.parameters, learningRate: config.learningRate,
                              weightDecay: config.weightDecay)
         var step = 0
-        for _ in 0..<config.epochs {
+        while step < total {
             let order = rng.permutation(n)
-            for start in stride(from: 0, to: n, by: batch) {
+            for start in stride(from: 0, to: n, by: batch) where step < total {
                 step += 1
                 let x = data.gathering(Array(order[start..<min(start + batch, n)]))
                 optimizer.zeroGrad()

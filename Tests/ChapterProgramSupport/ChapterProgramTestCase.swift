@@ -28,11 +28,11 @@ open class ChapterProgramTestCase: XCTestCase {
         return Bundle.main.bundleURL.appendingPathComponent(program)
     }
 
-    /// The program with `arguments` (plus `--root` and one thread), standard error captured, not yet started.
-    public func process(_ arguments: [String], root: String? = nil) -> (Process, Pipe) {
+    /// The program with `arguments` (plus `--root` and `--threads`), standard error captured, not yet started.
+    public func process(_ arguments: [String], root: String? = nil, threads: Int = 1) -> (Process, Pipe) {
         let process = Process()
         process.executableURL = executable
-        process.arguments = arguments + ["--root", root ?? self.root.path, "--threads", "1"]
+        process.arguments = arguments + ["--root", root ?? self.root.path, "--threads", String(threads)]
         let pipe = Pipe()
         process.standardError = pipe
         process.standardOutput = FileHandle.nullDevice
@@ -40,8 +40,8 @@ open class ChapterProgramTestCase: XCTestCase {
     }
 
     /// Runs the program to the end: its exit status and standard error.
-    public func run(_ arguments: [String], root: String? = nil) throws -> (status: Int32, stderr: String) {
-        let (process, pipe) = self.process(arguments, root: root)
+    public func run(_ arguments: [String], root: String? = nil, threads: Int = 1) throws -> (status: Int32, stderr: String) {
+        let (process, pipe) = self.process(arguments, root: root, threads: threads)
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

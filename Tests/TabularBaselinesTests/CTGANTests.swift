@@ -8,7 +8,7 @@ import Testing
 @Suite struct CTGANTests {
     /// A model with the given critic widths and pac around the skewed data, untrained.
     static func untrained(discriminatorSizes: [Int], pac: Int, seed: UInt64 = 1) throws -> CTGAN {
-        try CTGAN.train(on: skewedFrame(rows: 40), config: CTGANConfig(epochs: 0, batchSize: 20, embeddingSize: 8,
+        try CTGAN.train(on: skewedFrame(rows: 40), config: CTGANConfig(steps: 0, batchSize: 20, embeddingSize: 8,
                                                                         generatorSizes: [8], discriminatorSizes: discriminatorSizes, pac: pac), seed: seed)
     }
 
@@ -147,11 +147,11 @@ import Testing
         // Small networks and large steps: 320 steps, a few seconds in a debug build. At 160 steps whether the
         // condition carries the mode depended on the seed and on OpenBLAS's kernel family (seed 1 failed with
         // Haswell kernels); at 320 every seed tried (1–4) carries it.
-        var config = CTGANConfig(epochs: 80, batchSize: 100, embeddingSize: 16, generatorSizes: [32, 32],
+        var config = CTGANConfig(steps: 320, batchSize: 100, embeddingSize: 16, generatorSizes: [32, 32],
                                  discriminatorSizes: [32, 32], generatorLearningRate: 5e-3,
                                  discriminatorLearningRate: 5e-3, pac: 2)
         let model = try CTGAN.train(on: data, config: config, seed: 1)
-        config.epochs = 0
+        config.steps = 0
         let untrained = try CTGAN.train(on: data, config: config, seed: 1)
         let sample = model.sample(count: 2000, seed: 2)
         let expected = frequencies(data.categorical[0], levels: 3), got = frequencies(sample.categorical[0], levels: 3)
@@ -165,9 +165,19 @@ import Testing
         #expect(mean(highR) > 3 && mean(highR) - mean(lowPQ) > 4, "mean x: \(mean(highR)) where c = r, \(mean(lowPQ)) else")
     }
 
+    @Test func theBudgetIsGeneratorStepsWhateverTheTableSize() throws {
+        for rows in [120, 600] {
+            var seen: [(step: Int, total: Int)] = []
+            _ = try CTGAN.train(on: skewedFrame(rows: rows), config: CTGANConfig(steps: 7, batchSize: 50, embeddingSize: 8,
+                                                                                 generatorSizes: [8], discriminatorSizes: [8], pac: 5),
+                                seed: 1) { step, total, _ in seen.append((step, total)) }
+            #expect(seen.map(\.step) == Array(1...7) && seen.allSatisfy { $0.total == 7 }, "\(rows) rows: \(seen)")
+        }
+    }
+
     @Test func theSameSeedGivesTheSameModelAndSample() throws {
         let data = skewedFrame(rows: 200)
-        let config = CTGANConfig(epochs: 2, batchSize: 50, embeddingSize: 16, generatorSizes: [32],
+        let config = CTGANConfig(steps: 8, batchSize: 50, embeddingSize: 16, generatorSizes: [32],
                                  discriminatorSizes: [32], pac: 5)
         let a = try CTGAN.train(on: data, config: config, seed: 5).sample(count: 120, seed: 6)
         let b = try CTGAN.train(on: data, config: config, seed: 5).sample(count: 120, seed: 6)
@@ -176,7 +186,7 @@ import Testing
     }
 
     @Test func aNonFiniteLossStopsTrainingWithAnError() {
-        var config = CTGANConfig(epochs: 2, batchSize: 50, embeddingSize: 8, generatorSizes: [8],
+        var config = CTGANConfig(steps: 4, batchSize: 50, embeddingSize: 8, generatorSizes: [8],
                                  discriminatorSizes: [8], pac: 5)
         config.discriminatorLearningRate = .infinity
         do {

@@ -29,13 +29,13 @@ func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.co
 
 @Suite struct TVAETests {
     /// A smaller network and a larger step than the reference's, so 400 steps suffice.
-    static let briefly = TVAEConfig(epochs: 100, batchSize: 100, learningRate: 5e-3, embeddingSize: 16,
+    static let briefly = TVAEConfig(steps: 400, batchSize: 100, learningRate: 5e-3, embeddingSize: 16,
                                     compressSizes: [32, 32], decompressSizes: [32, 32])
 
     @Test func briefTrainingMatchesCategoryFrequenciesAndMovesTheMeanTowardsTheData() throws {
         let data = skewedFrame()
         var untrainedConfig = Self.briefly
-        untrainedConfig.epochs = 0
+        untrainedConfig.steps = 0
         let untrained = try TVAE.train(on: data, config: untrainedConfig, seed: 1)
         let model = try TVAE.train(on: data, config: Self.briefly, seed: 1)
         let sample = model.sample(count: 2000, seed: 2)
@@ -51,9 +51,19 @@ func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.co
         #expect(mean(highR) > 3, "mean x where c = r: \(mean(highR))")
     }
 
+    @Test func theBudgetIsOptimizerStepsWhateverTheTableSize() throws {
+        for rows in [120, 600] {
+            var seen: [(step: Int, total: Int)] = []
+            _ = try TVAE.train(on: skewedFrame(rows: rows), config: TVAEConfig(steps: 7, batchSize: 50, embeddingSize: 8,
+                                                                               compressSizes: [8], decompressSizes: [8]),
+                               seed: 1) { step, total, _ in seen.append((step, total)) }
+            #expect(seen.map(\.step) == Array(1...7) && seen.allSatisfy { $0.total == 7 }, "\(rows) rows: \(seen)")
+        }
+    }
+
     @Test func theSameSeedGivesTheSameModelAndSample() throws {
         let data = skewedFrame(rows: 200)
-        let config = TVAEConfig(epochs: 3, batchSize: 50)
+        let config = TVAEConfig(steps: 12, batchSize: 50)
         let a = try TVAE.train(on: data, config: config, seed: 5).sample(count: 300, seed: 6)
         let b = try TVAE.train(on: data, config: config, seed: 5).sample(count: 300, seed: 6)
         #expect(a == b)
@@ -62,7 +72,7 @@ func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.co
 
     @Test func lossIsAWeightedReconstructionPlusKL() throws {
         let data = skewedFrame(rows: 20)
-        let model = try TVAE.train(on: data, config: TVAEConfig(epochs: 0), seed: 3)
+        let model = try TVAE.train(on: data, config: TVAEConfig(steps: 0), seed: 3)
         let x = Tensor(model.transformer.transform(data, seed: 4).map(Float.init), shape: [20, model.transformer.width])
         let noise = RandomGenerator(seed: 5).normal([20, 128])
         let loss = withoutGrad { model.loss(x, noise: noise).item }
@@ -90,7 +100,7 @@ func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.co
 
     @Test func aNonFiniteLossStopsTrainingWithAnError() {
         let data = skewedFrame(rows: 100)
-        var config = TVAEConfig(epochs: 2, batchSize: 50)
+        var config = TVAEConfig(steps: 4, batchSize: 50)
         config.learningRate = .infinity
         #expect(throws: NonFiniteLossError.self) { try TVAE.train(on: data, config: config, seed: 1) }
         do {

@@ -81,6 +81,26 @@ final class TabDDPMTests: XCTestCase {
         XCTAssertEqual(first, second)
     }
 
+    /// `--threads` must not change a number: a batch of 512 rows through 256-wide layers splits the elementwise
+    /// kernels (from 65,536 elements) and blocks the GEMMs between the threads, yet the rows agree to the last bit.
+    func testSameSampleAtOneAndTwoThreads() throws {
+        let original = Threading.threadCount
+        defer { Threading.setThreadCount(original) }
+        let train = Self.toyFrame(rows: 600)
+        let config = TabDDPMConfig(timesteps: 20, widths: [256, 256], learningRate: 1e-3, steps: 4, batchSize: 512)
+        let models = try [1, 2].map { threads in
+            Threading.setThreadCount(threads)
+            return try TabDDPM.train(on: train, config: config, seed: 4)
+        }
+        let samples = try models.enumerated().map { threads, model in
+            Threading.setThreadCount(threads + 1)
+            return try model.sample(count: 600, seed: 2)
+        }
+        XCTAssertEqual(samples[0], samples[1])
+        // The equality is not that of a degenerate sample: another sampling seed gives other rows.
+        XCTAssertNotEqual(samples[0], try models[0].sample(count: 600, seed: 3))
+    }
+
     func testNonFiniteLossNamesStepAndTensor() {
         var train = Self.toyFrame(rows: 100)
         let config = TabDDPMConfig(timesteps: 10, widths: [16], learningRate: 1e30, steps: 50, batchSize: 32)

@@ -44,6 +44,9 @@ struct Chapter3: ParsableCommand {
     @Option(help: "Compare the kit's evaluator on the real data with CatBoost scores from scripts/verify_evaluator.py (JSON), then stop.")
     var compareCatboost: String?
 
+    @Option(help: "Score the authors' TVAE and CTGAN samples written by scripts/verify_baselines.py (this folder) beside the kit's, write reports/baselines-check.md, then stop.")
+    var compareBaselines: String?
+
     @Option(help: "Time TabDDPM instead of running the experiment: this many training steps and 1,000 sampled rows per data set, with the profile's and the paper's configs.",
             transform: OptionValue.integer(atLeast: 1))
     var benchmarkSteps: Int?
@@ -103,6 +106,16 @@ struct Chapter3: ParsableCommand {
             let out = rootURL.appendingPathComponent("reports/evaluator-check.md")
             try AtomicFile.write(table, to: out)
             print(table, terminator: "")
+            printToStandardError("chapter3: wrote \(out.path)\n")
+            return
+        }
+        if let compareBaselines {
+            let check = BaselinesCheck(settings: settings, run: run, codeHash: codeHash,
+                                       directory: URL(fileURLWithPath: compareBaselines))
+            let report = try check.report(prepared)
+            let out = rootURL.appendingPathComponent("reports/baselines-check.md")
+            try AtomicFile.write(report, to: out)
+            print(report, terminator: "")
             printToStandardError("chapter3: wrote \(out.path)\n")
             return
         }

@@ -18,7 +18,8 @@ struct ChapterFigures {
         // The first data set with both kinds of column shows the most; else the first.
         guard let entry = results.first(where: { !$0.data.train.categoricalNames.isEmpty && !$0.data.train.numericNames.isEmpty })
             ?? results.first else { return [] }
-        return [try featureDistributions(entry), try correlationDifferences(entry), try lossCurves()].compactMap { $0 }
+        return [try featureDistributions(entry), try correlationDifferences(entry), try lossCurves(), try trainingCurves()]
+            .compactMap { $0 }
     }
 
     func featureDistributions(_ entry: DatasetResults) throws -> String? {
@@ -106,6 +107,31 @@ struct ChapterFigures {
                          caption: "Absolute difference between the pairwise association matrices (Pearson, correlation ratio, "
                             + "Cramér's V; target included) of the real training rows and of each generator's sample on "
                             + "\(entry.data.label): the analogue of the paper's Figure 8. Darker is further from the data.")
+        return id
+    }
+
+    /// One panel per trained generator, one line per data set: the curve its cell kept (window means).
+    func trainingCurves() throws -> String? {
+        let models = [ModelKind.tabddpm, .tvae, .ctgan].filter { model in
+            results.contains { !($0.cells[model]?.curve.losses.isEmpty ?? true) }
+        }
+        guard !models.isEmpty else { return nil }
+        var figure = Figure(width: 900, height: 300, columns: models.count)
+        figure.title = "Training loss of each generator"
+        for model in models {
+            figure.panel { panel in
+                panel.title = model.paperName
+                panel.xLabel = "step"
+                for entry in results {
+                    guard let curve = entry.cells[model]?.curve, !curve.losses.isEmpty else { continue }
+                    panel.line(x: curve.steps.map(Double.init), y: curve.losses, label: entry.data.spec.name)
+                }
+            }
+        }
+        let id = "training-curves"
+        try figure.write(to: run.figuresDirectory, id: id,
+                         caption: "The training loss of the configuration each cell kept (mean over windows of 1% of its steps; "
+                            + "CTGAN's is the generator's loss): a generator whose curve stays flat did not train.")
         return id
     }
 

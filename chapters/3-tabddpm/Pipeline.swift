@@ -37,16 +37,41 @@ struct CellResult: Codable {
     var scores: [[Double]]
     /// Median DCR of each synthetic sample (empty for the real data).
     var medianDCR: [Double]
+    /// Training time and optimizer steps of the configuration scored (tuning trials not included).
     var trainSeconds: Double
     var trainSteps: Int
     var sampledRows: Int
     var sampleSeconds: Double
-    /// TabDDPM's loss curve (empty for other models).
+    /// TabDDPM's two loss terms (empty for other models).
     var losses: [TabDDPMLoss]
+    /// The scored generator's training loss (empty for SMOTE and the real data, which do not train).
+    var curve: TrainingCurve
+    /// The tuning trials on the validation split, in order (empty when the profile does not tune).
+    var trials: [TuningTrial]
+    /// The scored configuration's tuned settings (empty for the real data).
+    var chosen: String
+    /// Why the generator counts as not trained (one class in its rows, a loss that never moved), or nil.
+    var untrained: String?
     /// Up to 5,000 rows of the first synthetic sample (the real training rows for `real`).
     var preview: TabularFrame
 
     var allScores: [Double] { scores.flatMap { $0 } }
+}
+
+/// One tuning trial: a configuration and the score of its synthetic set on the real validation split.
+struct TuningTrial: Codable, Equatable {
+    var settings: String
+    var validationScore: Double
+    var trainSeconds: Double
+}
+
+/// A generator trained in one configuration: draws a synthetic set by seed.
+struct TrainedGenerator {
+    var generate: (UInt64) throws -> TabularFrame
+    var curve: TrainingCurve
+    var losses: [TabDDPMLoss]
+    var steps: Int
+    var seconds: Double
 }
 
 /// One variant of TabDDPM for the quirk ablation.
@@ -92,11 +117,21 @@ struct DatasetRunner {
         var samples: Int
         var evaluatorSeeds: Int
         var sampleRows: Int
-        var tabddpm: TabDDPMConfig?
-        var tvae: TVAEConfig?
-        var ctgan: CTGANConfig?
+        var generator: GeneratorConfig?
+        var trials: Int
         var evaluator: BoostingConfig
         var variant: AblationVariant?
+    }
+
+    /// The profile's configuration of `model` (nil for the real data).
+    func baseConfig(_ model: ModelKind, tabddpm: TabDDPMConfig) -> GeneratorConfig? {
+        switch model {
+        case .tabddpm: .tabddpm(tabddpm)
+        case .tvae: .tvae(settings.tvae)
+        case .ctgan: .ctgan(settings.ctgan)
+        case .smote: .smote(settings.smote)
+        case .real: nil
+        }
     }
 
     /// Trains `model`, draws the synthetic samples and scores them; reuses a finished cell.
@@ -108,54 +143,90 @@ struct DatasetRunner {
             config.sampleFromEMA = variant.sampleFromEMA
         }
         let samples = model == .real ? 1 : (variant == nil ? settings.samples : min(settings.samples, 2))
+        // The ablation re-runs one fixed TabDDPM configuration per quirk: it is not tuned.
+        let trials = variant == nil ? settings.generatorTrials : 1
+        let generator = baseConfig(model, tabddpm: config)
         let keyConfig = CellKey(model: model, samples: samples, evaluatorSeeds: settings.evaluatorSeeds,
-                                sampleRows: model == .real ? data.train.rowCount : rows,
-                                tabddpm: model == .tabddpm ? config : nil, tvae: model == .tvae ? settings.tvae : nil,
-                                ctgan: model == .ctgan ? settings.ctgan : nil, evaluator: evaluator, variant: variant)
+                                sampleRows: model == .real ? data.train.rowCount : rows, generator: generator,
+                                trials: trials, evaluator: evaluator, variant: variant)
         let name = "cell-\(data.spec.name)-\(model.rawValue)" + (variant.map { "-\($0.name)" } ?? "")
         let key = try CacheKey(name: name, codeVersion: codeHash, config: keyConfig,
                                inputHashes: [data.inputHash, data.splitHash], seed: settings.seed)
         return try run.cache.cached(key: key) {
-            try compute(model, config: config, samples: samples, rows: rows, evaluator: evaluator, label: name)
+            try compute(model, generator: generator, trials: trials, samples: samples, rows: rows, evaluator: evaluator,
+                        label: name)
         }
     }
 
-    private func compute(_ model: ModelKind, config: TabDDPMConfig, samples: Int, rows: Int,
-                         evaluator: BoostingConfig, label: String) throws -> CellResult {
-        let seed = settings.seed
+    /// Trains one configuration with training seed `seed`; SMOTE and the real data return at once.
+    func train(_ generator: GeneratorConfig?, seed: UInt64, rows: Int, label: String) throws -> TrainedGenerator {
         let clock = ContinuousClock()
         let started = clock.now
+        let recorder = CurveRecorder()
+        let progress = TrainingProgress(label: "\(label) train")
+        func record(step: Int, total: Int, loss: Double) {
+            recorder.record(step: step, total: total, loss: loss)
+            progress.update(step: step, total: total, loss: loss)
+        }
         var losses: [TabDDPMLoss] = []
-        var steps = 0
         let generate: (UInt64) throws -> TabularFrame
-        switch model {
-        case .tabddpm:
-            let progress = Experiment.Progress(total: config.steps, label: "\(label) train")
-            let ddpm = try TabDDPM.train(on: data.train, config: config, seed: seed) { step, _, loss in
-                progress.update(step: step, loss: loss)
-            }
-            progress.finish()
+        switch generator {
+        case .tabddpm(let config):
+            let ddpm = try TabDDPM.train(on: data.train, config: config, seed: seed, progress: record)
             losses = ddpm.losses
-            steps = config.steps
             generate = { try ddpm.sample(count: rows, seed: $0) }
-        case .tvae:
-            let progress = TrainingProgress(label: "\(label) train")
-            let tvae = try TVAE.train(on: data.train, config: settings.tvae, seed: seed, progress: progress.update)
-            progress.finish()
-            steps = progress.total
+        case .tvae(let config):
+            let tvae = try TVAE.train(on: data.train, config: config, seed: seed, progress: record)
             generate = { tvae.sample(count: rows, seed: $0) }
-        case .ctgan:
-            let progress = TrainingProgress(label: "\(label) train")
-            let ctgan = try CTGAN.train(on: data.train, config: settings.ctgan, seed: seed, progress: progress.update)
-            progress.finish()
-            steps = progress.total
+        case .ctgan(let config):
+            let ctgan = try CTGAN.train(on: data.train, config: config, seed: seed, progress: record)
             generate = { ctgan.sample(count: rows, seed: $0) }
-        case .smote:
-            generate = { SMOTE().sample(from: data.train, count: rows, seed: $0) }
-        case .real:
+        case .smote(let config):
+            generate = { config.smote.sample(from: data.train, count: rows, seed: $0) }
+        case nil:
             generate = { _ in data.train }
         }
-        let trainSeconds = Experiment.seconds(clock.now - started)
+        progress.finish()
+        return TrainedGenerator(generate: generate, curve: recorder.curve, losses: losses, steps: progress.total,
+                                seconds: Experiment.seconds(clock.now - started))
+    }
+
+    /// Tries each candidate configuration (training seed, synthetic set and evaluator seed fixed per trial) and
+    /// keeps the trained generator whose synthetic set scores best on the real validation split; the test split
+    /// is never read here.
+    func tune(_ candidates: [GeneratorConfig], rows: Int, evaluator: BoostingConfig,
+              label: String) throws -> (TrainedGenerator, GeneratorConfig, [TuningTrial]) {
+        let seed = settings.seed
+        var trials: [TuningTrial] = []
+        var best: (generator: TrainedGenerator, config: GeneratorConfig, score: Double)? = nil
+        for (i, candidate) in candidates.enumerated() {
+            let trained = try train(candidate, seed: Seeds.derive(base: seed, purpose: .train, index: i), rows: rows,
+                                    label: "\(label) trial \(i + 1)/\(candidates.count)")
+            let synthetic = try trained.generate(Seeds.derive(base: seed, purpose: .sample, index: 100 + i))
+            let score = try BoostingEvaluator(config: evaluator).score(
+                train: synthetic, validation: data.validation, test: data.validation,
+                seed: Seeds.derive(base: seed, purpose: .evaluator, index: 0)).value
+            trials.append(TuningTrial(settings: candidate.summary, validationScore: score, trainSeconds: trained.seconds))
+            if best == nil || score > best!.score { best = (trained, candidate, score) }
+        }
+        return (best!.generator, best!.config, trials)
+    }
+
+    private func compute(_ model: ModelKind, generator: GeneratorConfig?, trials: Int, samples: Int, rows: Int,
+                         evaluator: BoostingConfig, label: String) throws -> CellResult {
+        let seed = settings.seed
+        let trained: TrainedGenerator
+        var tuning: [TuningTrial] = []
+        var chosen = generator
+        if let generator, trials > 1 {
+            (trained, chosen, tuning) = try tune(generator.candidates(trials: trials, seed: seed), rows: rows,
+                                                 evaluator: evaluator, label: label)
+        } else {
+            trained = try train(generator, seed: seed, rows: rows, label: label)
+        }
+        let generate = trained.generate
+        var untrained: String? = nil
+        let clock = ContinuousClock()
 
         var scores: [[Double]] = []
         var dcr: [Double] = []
@@ -166,7 +237,10 @@ struct DatasetRunner {
             let sampleStart = clock.now
             let synthetic = try generate(Seeds.derive(base: seed, purpose: .sample, index: s))
             sampleSeconds += Experiment.seconds(clock.now - sampleStart)
-            if preview == nil { preview = synthetic.rows(Array(0..<min(5_000, synthetic.rowCount))) }
+            if preview == nil {
+                preview = synthetic.rows(Array(0..<min(5_000, synthetic.rowCount)))
+                if model != .real { untrained = TrainingCheck.problem(curve: trained.curve, sample: synthetic, real: data.train) }
+            }
             if model != .real {
                 dcr.append(DistanceToClosestRecord.median(synthetic: synthetic, real: data.train, seed: seed))
             }
@@ -181,9 +255,10 @@ struct DatasetRunner {
             scores.append(row)
         }
         evaluations.finish()
-        return CellResult(model: model, scores: scores, medianDCR: dcr, trainSeconds: trainSeconds, trainSteps: steps,
-                          sampledRows: model == .real ? 0 : rows * samples, sampleSeconds: sampleSeconds, losses: losses,
-                          preview: preview ?? data.train)
+        return CellResult(model: model, scores: scores, medianDCR: dcr, trainSeconds: trained.seconds,
+                          trainSteps: trained.steps, sampledRows: model == .real ? 0 : rows * samples,
+                          sampleSeconds: sampleSeconds, losses: trained.losses, curve: trained.curve, trials: tuning,
+                          chosen: chosen?.summary ?? "", untrained: untrained, preview: preview ?? data.train)
     }
 }
 
