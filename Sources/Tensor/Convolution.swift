@@ -11,20 +11,20 @@ import RealModule
 //   transposed forward  y_n  = col2im(Wᵀ · x_n)                   W as [Cin, Cout·KH·KW]
 //   transposed backward dx_n = W · im2col(g_n),          dW   = Σ_n x_n · im2col(g_n)ᵀ
 //
-// Work is done one batch item at a time into a pooled scratch matrix holding one image's patches (2.4 MB for
-// 64 channels at 32×32 with a 3×3 kernel, so it stays near the cache), with one sgemm per item. Nothing is kept
-// for the backward pass but the inputs: the backward unfolds again, which costs far less than the GEMMs and saves
+// Work is done one batch item at a time into a scratch matrix holding one image's patches (2.4 MB for 64 channels
+// at 32×32 with a 3×3 kernel, so it stays near the cache), with one sgemm per item. Nothing is kept for the
+// backward pass but the inputs: the backward unfolds again, which costs far less than the GEMMs and saves
 // C·KH·KW·Hout·Wout floats per item per layer. A 1×1 kernel with stride 1 and no padding skips the unfolding.
 //
-// Measured (release, 1 thread, [32, 64, 32, 32] ∗ [64, 64, 3, 3], padding 1; best of 20 on a shared machine):
-// the 32 per-item GEMMs ran at 75–91 GFLOP/s against 60–68 GFLOP/s for one GEMM over the whole unfolded batch
-// (a 75 MB matrix, plus a permute of the output to [N, O, H·W]), for each of the forward, dW and dx products.
-// im2col/col2im are C kernels (CKernels): 5.3 and 5.6 ms for the 32 items against 7.4–8.5 and 6.7–6.8 ms for
-// the same loops in Swift. Forward + backward takes 115–127 ms, about 60 GFLOP/s overall.
+// Threads take whole images: each unfolds and multiplies its own images with its own scratch, so the per-image
+// work never meets a synchronisation point (splitting every small per-image GEMM among threads instead cost more
+// in hand-offs than it gained: the DDPM step ran 1.1× faster on two threads than on one). The batch-sum of dW is
+// cut into `WeightGradientGroups` fixed runs of images, summed in image order within a run and the runs in order
+// after, and the bias gradient sums each channel in a fixed order, so no result depends on
+// `Threading.threadCount` (checked bit for bit at 1 and 2 threads).
 //
-// Threads: im2col/col2im split over channels (independent rows), the batch-sum of dW runs in batch order with
-// β = 1 accumulation, and the bias gradient sums each channel in a fixed order, so no result depends on
-// `Threading.threadCount` (checked bit for bit at 1 and 2 threads). OpenBLAS splits these GEMMs over M and N.
+// im2col/col2im are C kernels (CKernels): 5.3 and 5.6 ms for 32 images against 7.4–8.5 and 6.7–6.8 ms for the same
+// loops in Swift.
 
 /// Shapes of one 2-D convolution: the image it reads, the kernel window and the output grid.
 struct ConvGeometry {
@@ -59,18 +59,25 @@ struct ConvGeometry {
     }
 
     /// Unfolds one image [C, H, W] into patches [C·KH·KW, Hout·Wout] (zeros where the window hangs over).
-    /// In C: measured 1.2–1.5× faster than the same loops in Swift (see the note at the top).
     func im2col(_ image: UnsafePointer<Float>, _ cols: UnsafeMutablePointer<Float>) {
-        withUnsafePointer(to: kernelGeometry) { g in
-            Threading.parallelItems(channels, work: patchSize * positions) { c0, c1 in kit_im2col(image, cols, g, c0, c1) }
-        }
+        withUnsafePointer(to: kernelGeometry) { kit_im2col(image, cols, $0, 0, channels) }
     }
 
     /// Folds patches [C·KH·KW, Hout·Wout] back into an image [C, H, W], adding into what `image` holds.
     func col2im(_ cols: UnsafePointer<Float>, _ image: UnsafeMutablePointer<Float>) {
-        withUnsafePointer(to: kernelGeometry) { g in
-            Threading.parallelItems(channels, work: patchSize * positions) { c0, c1 in kit_col2im(cols, image, g, c0, c1) }
-        }
+        withUnsafePointer(to: kernelGeometry) { kit_col2im(cols, image, $0, 0, channels) }
+    }
+}
+
+/// How the batch-sum of a convolution's weight gradient is cut: at most this many runs of consecutive images,
+/// a number fixed by the batch size alone, so the sum's order never depends on the thread count.
+enum WeightGradientGroups {
+    static let maximum = 8
+
+    /// The runs of `0..<batch`, in order.
+    static func runs(batch: Int) -> [Range<Int>] {
+        let count = Swift.min(maximum, batch)
+        return (0..<count).map { g in (g * batch / count)..<((g + 1) * batch / count) }
     }
 }
 
@@ -158,15 +165,17 @@ extension Tensor {
         let patch = geometry.patchSize, grid = geometry.positions, image = geometry.imageSize
         let out = Tensor.empty([n, cout, outH, outW])
         let px = input.storage.pointer, pw = weight.storage.pointer, po = out.storage.pointer
-        let cols = geometry.isPointwise ? nil : Storage(uninitializedCount: patch * grid)
-        for b in 0..<n {
+        let unfold = !geometry.isPointwise
+        forEachImage(n, work: cin * patch * grid, scratch: unfold ? patch * grid : 0) { b, cols in
             let xn = px + b * cin * grid, on = po + b * image
             if let cols {
                 on.update(repeating: 0, count: image)
-                sgemm(pw, xn, cols.pointer, m: patch, n: grid, k: cin, transposeA: true, transposeB: false)
-                geometry.col2im(cols.pointer, on)
+                sgemm(pw, xn, cols, m: patch, n: grid, k: cin, transposeA: true, transposeB: false,
+                      onCallingThread: true)
+                geometry.col2im(cols, on)
             } else {
-                sgemm(pw, xn, on, m: patch, n: grid, k: cin, transposeA: true, transposeB: false)
+                sgemm(pw, xn, on, m: patch, n: grid, k: cin, transposeA: true, transposeB: false,
+                      onCallingThread: true)
             }
         }
         if let bias { addChannelBias(po, bias.storage.pointer, batch: n, channels: cout, plane: outH * outW) }
@@ -176,19 +185,17 @@ extension Tensor {
             let pg = g.storage.pointer
             let dx = input.requiresGrad ? Tensor.empty(input.shape) : nil
             let dw = weight.requiresGrad ? Tensor.empty(weight.shape) : nil
-            let scratch = geometry.isPointwise ? nil : Storage(uninitializedCount: patch * grid)
-            if let dw, n == 0 { dw.storage.pointer.update(repeating: 0, count: dw.count) }
-            for b in 0..<n {
+            sumOverImages(n, into: dw, work: 2 * cin * patch * grid, scratch: unfold ? patch * grid : 0) { b, partial, first, cols in
                 let gn = pg + b * image
                 var unfolded = UnsafePointer(gn)
-                if let scratch { geometry.im2col(gn, scratch.pointer); unfolded = UnsafePointer(scratch.pointer) }
+                if let cols { geometry.im2col(gn, cols); unfolded = UnsafePointer(cols) }
                 if let dx {
                     sgemm(pw, unfolded, dx.storage.pointer + b * cin * grid, m: cin, n: grid, k: patch,
-                          transposeA: false, transposeB: false)
+                          transposeA: false, transposeB: false, onCallingThread: true)
                 }
-                if let dw {
-                    sgemm(px + b * cin * grid, unfolded, dw.storage.pointer, m: cin, n: patch, k: grid,
-                          transposeA: false, transposeB: true, beta: b == 0 ? 0 : 1)
+                if let partial {
+                    sgemm(px + b * cin * grid, unfolded, partial, m: cin, n: patch, k: grid,
+                          transposeA: false, transposeB: true, beta: first ? 0 : 1, onCallingThread: true)
                 }
             }
             var grads: [Tensor?] = [dx, dw]
@@ -233,12 +240,12 @@ extension Tensor {
         let out = Tensor.empty(outShape)
         let px = input.storage.pointer, pw = weight.storage.pointer, po = out.storage.pointer
         if let bias { fillChannelBias(po, bias.storage.pointer, batch: n, channels: o, plane: grid) }
-        let cols = geometry.isPointwise ? nil : Storage(uninitializedCount: patch * grid)
-        for b in 0..<n {
+        let unfold = !geometry.isPointwise
+        forEachImage(n, work: o * patch * grid, scratch: unfold ? patch * grid : 0) { b, cols in
             var unfolded = UnsafePointer(px + b * image)
-            if let cols { geometry.im2col(unfolded, cols.pointer); unfolded = UnsafePointer(cols.pointer) }
+            if let cols { geometry.im2col(unfolded, cols); unfolded = UnsafePointer(cols) }
             sgemm(pw, unfolded, po + b * o * grid, m: o, n: grid, k: patch, transposeA: false, transposeB: false,
-                  beta: bias == nil ? 0 : 1)
+                  beta: bias == nil ? 0 : 1, onCallingThread: true)
         }
 
         let inputs = bias.map { [input, weight, $0] } ?? [input, weight]
@@ -246,32 +253,72 @@ extension Tensor {
             let pg = g.storage.pointer
             let dx = input.requiresGrad ? Tensor.empty(input.shape) : nil
             let dw = weight.requiresGrad ? Tensor.empty(weight.shape) : nil
-            let pointwise = geometry.isPointwise
-            let cols = dw != nil && !pointwise ? Storage(uninitializedCount: patch * grid) : nil
-            let dcols = dx != nil && !pointwise ? Storage(uninitializedCount: patch * grid) : nil
-            if let dw, n == 0 { dw.storage.pointer.update(repeating: 0, count: dw.count) }
-            for b in 0..<n {
+            let scratch = unfold ? (dw == nil ? 0 : patch * grid) + (dx == nil ? 0 : patch * grid) : 0
+            sumOverImages(n, into: dw, work: 2 * o * patch * grid, scratch: scratch) { b, partial, first, cols in
                 let gn = pg + b * o * grid
-                if let dw {
+                if let partial {
                     var unfolded = UnsafePointer(px + b * image)
-                    if let cols { geometry.im2col(unfolded, cols.pointer); unfolded = UnsafePointer(cols.pointer) }
-                    sgemm(gn, unfolded, dw.storage.pointer, m: o, n: patch, k: grid, transposeA: false,
-                          transposeB: true, beta: b == 0 ? 0 : 1)
+                    if let cols { geometry.im2col(unfolded, cols); unfolded = UnsafePointer(cols) }
+                    sgemm(gn, unfolded, partial, m: o, n: patch, k: grid, transposeA: false, transposeB: true,
+                          beta: first ? 0 : 1, onCallingThread: true)
                 }
                 if let dx {
                     let dxn = dx.storage.pointer + b * image
-                    if let dcols {
-                        sgemm(pw, gn, dcols.pointer, m: patch, n: grid, k: o, transposeA: true, transposeB: false)
+                    if let cols {
+                        let dcols = dw == nil ? cols : cols + patch * grid
+                        sgemm(pw, gn, dcols, m: patch, n: grid, k: o, transposeA: true, transposeB: false,
+                              onCallingThread: true)
                         dxn.update(repeating: 0, count: image)
-                        geometry.col2im(dcols.pointer, dxn)
+                        geometry.col2im(dcols, dxn)
                     } else {
-                        sgemm(pw, gn, dxn, m: patch, n: grid, k: o, transposeA: true, transposeB: false)
+                        sgemm(pw, gn, dxn, m: patch, n: grid, k: o, transposeA: true, transposeB: false,
+                              onCallingThread: true)
                     }
                 }
             }
             var grads: [Tensor?] = [dx, dw]
             if let bias { grads.append(bias.requiresGrad ? channelSums(g, batch: n, channels: o, plane: grid) : nil) }
             return grads
+        }
+    }
+
+    /// Runs `body(image, scratch)` for every image of a batch, the images shared among threads in contiguous runs;
+    /// each thread has its own scratch of `scratch` floats (nil when 0).
+    static func forEachImage(_ batch: Int, work: Int, scratch: Int,
+                             _ body: (Int, UnsafeMutablePointer<Float>?) -> Void) {
+        Threading.parallelItems(batch, work: batch * work) { start, end in
+            let buffer = scratch > 0 ? Storage(uninitializedCount: scratch) : nil
+            withExtendedLifetime(buffer) {
+                for b in start..<end { body(b, buffer?.pointer) }
+            }
+        }
+    }
+
+    /// Runs `body(image, partial, first, scratch)` for every image, where `partial` is the weight-gradient sum that
+    /// image adds to (β = 0 when `first`): one per run of `WeightGradientGroups`, the runs shared among threads.
+    /// The partial sums are then added into `gradient` in run order. With no `gradient`, `partial` is nil.
+    static func sumOverImages(_ batch: Int, into gradient: Tensor?, work: Int, scratch: Int,
+                              _ body: (Int, UnsafeMutablePointer<Float>?, Bool, UnsafeMutablePointer<Float>?) -> Void) {
+        let runs = WeightGradientGroups.runs(batch: batch)
+        let size = gradient?.count ?? 0
+        guard let target = gradient?.storage.pointer, !runs.isEmpty else {
+            gradient?.storage.pointer.update(repeating: 0, count: size)
+            forEachImage(batch, work: work, scratch: scratch) { b, cols in body(b, nil, false, cols) }
+            return
+        }
+        let partials = Storage(uninitializedCount: (runs.count - 1) * size)
+        Threading.parallelItems(runs.count, work: batch * work) { start, end in
+            let buffer = scratch > 0 ? Storage(uninitializedCount: scratch) : nil
+            withExtendedLifetime(buffer) {
+                for r in start..<end {
+                    let partial = r == 0 ? target : partials.pointer + (r - 1) * size
+                    for b in runs[r] { body(b, partial, b == runs[r].lowerBound, buffer?.pointer) }
+                }
+            }
+        }
+        for r in 1..<runs.count {
+            let partial = partials.pointer + (r - 1) * size
+            for i in 0..<size { target[i] += partial[i] }
         }
     }
 

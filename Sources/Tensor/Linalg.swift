@@ -1,30 +1,47 @@
 import COpenBLAS
+import CKernels
 
 // Matrix products through OpenBLAS's sgemm, and the Cholesky factor and triangular solves that the GP prior needs.
 
 /// One row-major sgemm: C = α·op(A)·op(B) + β·C, with op(A) of shape m×k and op(B) of shape k×n.
 ///
+/// On a CPU with AVX-512 the kit's own packed GEMM (`kit_sgemm`, CKernels/gemm.c) runs it: this machine's
+/// OpenBLAS is pinned to its AVX2 kernels, which run the same shapes 1.5–1.9× slower. Elsewhere, and for outputs
+/// narrower than 16 columns (where a 32-column register tile wastes most of its work), OpenBLAS does.
+///
 /// OpenBLAS itself always runs on one thread: with some of its kernel families (e.g. Haswell with a small
 /// `OPENBLAS_L2_SIZE`) its threaded GEMM sums in a different order for each thread count. Large products are cut
 /// instead into blocks along the longer of m and n, chosen from the shape alone, and the blocks are shared among
-/// our threads; each output element is then computed by the same call whatever the thread count.
+/// our threads; each output element is then computed by the same call whatever the thread count. A caller that
+/// already shares its work among threads (e.g. one image per thread) passes `onCallingThread`.
 func sgemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-           m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, beta: Float = 0) {
+           m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, beta: Float = 0,
+           onCallingThread: Bool = false) {
     Threading.pinBLASToOneThread()
-    let lda = Int32(transposeA ? m : k), ldb = Int32(transposeB ? k : n), ldc = Int32(n)
+    let lda = transposeA ? m : k, ldb = transposeB ? k : n, ldc = n
     let ta = transposeA ? CblasTrans : CblasNoTrans, tb = transposeB ? CblasTrans : CblasNoTrans
+    let own = GEMMKernel.ownIsFaster && n >= GEMMKernel.narrowestOwnOutput
     let splitRows = m >= n
-    let blocks = GEMMBlocks(length: splitRows ? m : n, work: m * n * k)
+    let blocks = GEMMBlocks(length: splitRows ? m : n, work: onCallingThread ? 0 : m * n * k)
     Threading.parallelBlocks(blocks.count) { i in
         let (start, count) = blocks.range(i)
-        if splitRows {
-            cblas_sgemm(CblasRowMajor, ta, tb, Int32(count), Int32(n), Int32(k), 1,
-                        a + (transposeA ? start : start * k), lda, b, ldb, beta, c + start * n, ldc)
+        let (rows, columns) = splitRows ? (count, n) : (m, count)
+        let pa = splitRows ? a + (transposeA ? start : start * k) : a
+        let pb = splitRows ? b : b + (transposeB ? start * k : start)
+        let pc = c + (splitRows ? start * n : start)
+        if own {
+            kit_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, rows, columns, k, pa, lda, pb, ldb, beta, pc, ldc)
         } else {
-            cblas_sgemm(CblasRowMajor, ta, tb, Int32(m), Int32(count), Int32(k), 1,
-                        a, lda, b + (transposeB ? start * k : start), ldb, beta, c + start, ldc)
+            cblas_sgemm(CblasRowMajor, ta, tb, Int32(rows), Int32(columns), Int32(k), 1, pa, Int32(lda), pb,
+                        Int32(ldb), beta, pc, Int32(ldc))
         }
     }
+}
+
+/// Which GEMM runs: decided once per process from the CPU.
+enum GEMMKernel {
+    static let ownIsFaster = kit_cpu_has_avx512_gemm() != 0
+    static let narrowestOwnOutput = 16
 }
 
 /// How a GEMM is cut along one dimension: a function of the shape only, never of the thread count.
@@ -37,12 +54,12 @@ struct GEMMBlocks {
     static let minimumWork = 1 << 20
     /// The largest number of blocks, and the smallest block (a multiple of the kernels' register tiles).
     static let maximumCount = 8
-    static let minimumSize = 128
+    static let minimumSize = 96
 
     init(length: Int, work: Int) {
         self.length = length
         let wanted = work < Self.minimumWork ? 1 : min(Self.maximumCount, max(1, length / Self.minimumSize))
-        let size = ((length + wanted - 1) / wanted + 15) / 16 * 16
+        let size = ((length + wanted - 1) / wanted + 95) / 96 * 96
         self.size = max(size, 1)
         count = max(1, (length + self.size - 1) / self.size)
     }

@@ -184,6 +184,32 @@ private func ramp(_ shape: [Int]) -> Tensor {
         #expect(result.maxRelativeError < 1e-2, "\(c.name): \(result)")
     }
 
+    /// Images are shared among threads and the weight gradient is summed in fixed runs of images: a batch of 11
+    /// (runs of one and two images) gives the same outputs and gradients, bit for bit, at 1 and 2 threads, and the
+    /// weight gradient equals the sum of the per-image ones.
+    @Test(arguments: [false, true])
+    func batchesAreBitIdenticalAcrossThreadCounts(transposed: Bool) {
+        let rng = RandomGenerator(seed: 5)
+        let x = rng.normal([11, 8, 16, 16]), w = rng.normal([8, 8, 3, 3]), b = rng.normal([8])
+        func run(threads: Int, batch: Range<Int>) -> [[Float]] {
+            Threading.setThreadCount(threads)
+            defer { Threading.setThreadCount(1) }
+            let xs = Tensor(Array(x.scalars[(batch.lowerBound * 2_048)..<(batch.upperBound * 2_048)]),
+                            shape: [batch.count, 8, 16, 16], requiresGrad: true)
+            let ws = Tensor(w.scalars, shape: w.shape, requiresGrad: true)
+            let bs = Tensor(b.scalars, shape: b.shape, requiresGrad: true)
+            let y = transposed ? Tensor.convTranspose2d(xs, weight: ws, bias: bs, stride: 1, padding: 1)
+                               : Tensor.conv2d(xs, weight: ws, bias: bs, padding: 1)
+            (y * y).sum().backward()
+            return [y.scalars, xs.grad!.scalars, ws.grad!.scalars, bs.grad!.scalars]
+        }
+        let one = run(threads: 1, batch: 0..<11), two = run(threads: 2, batch: 0..<11)
+        #expect(one == two)
+        var perImage = [Float](repeating: 0, count: w.count)
+        for i in 0..<11 { for (j, v) in run(threads: 1, batch: i..<(i + 1))[2].enumerated() { perImage[j] += v } }
+        #expect(close(one[2], perImage, tolerance: 1e-4))
+    }
+
     /// Frozen weights (no weight gradient wanted) give the same input gradient as trainable ones.
     @Test func inputGradientWithFrozenWeights() {
         let rng = RandomGenerator(seed: 3)

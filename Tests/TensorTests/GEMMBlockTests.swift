@@ -46,3 +46,41 @@ func blockedProductsMatchAReferenceAtAnyThreadCount(transposeA: Bool, transposeB
         #expect(worst < 1e-3, "largest error \(worst) for \(m)×\(n)×\(k)")
     }
 }
+
+/// The GEMM the core runs (the kit's AVX-512 kernel where the CPU has it) against a Float64 reference, on shapes
+/// that straddle its register tile (12×32), its cache blocks (k 256, m 144, n 1,024) and the narrow-output
+/// fallback; with β = 0 over a C full of NaN (never read) and β = 1 (accumulated).
+@Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+func gemmMatchesAReferenceAcrossTileEdges(transposeA: Bool, transposeB: Bool) {
+    let rng = RandomGenerator(seed: 11)
+    let shapes = [(1, 1, 1), (12, 32, 1), (13, 33, 257), (11, 31, 255), (145, 15, 20), (144, 1_025, 3),
+                  (3, 40, 512), (300, 17, 513), (25, 2_100, 7)]
+    for (m, n, k) in shapes {
+        let a = rng.normal(transposeA ? [k, m] : [m, k]).scalars, b = rng.normal(transposeB ? [n, k] : [k, n]).scalars
+        let start = rng.normal([m, n]).scalars
+        for beta: Float in [0, 1] {
+            var c = beta == 0 ? [Float](repeating: .nan, count: m * n) : start
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    c.withUnsafeMutableBufferPointer { pc in
+                        sgemm(pa.baseAddress!, pb.baseAddress!, pc.baseAddress!, m: m, n: n, k: k,
+                              transposeA: transposeA, transposeB: transposeB, beta: beta)
+                    }
+                }
+            }
+            var worst = 0.0
+            for i in 0..<m {
+                for j in 0..<n {
+                    var sum = beta == 0 ? 0 : Double(start[i * n + j])
+                    for l in 0..<k {
+                        let x = transposeA ? a[l * m + i] : a[i * k + l]
+                        let y = transposeB ? b[j * k + l] : b[l * n + j]
+                        sum += Double(x) * Double(y)
+                    }
+                    worst = max(worst, abs(sum - Double(c[i * n + j])))
+                }
+            }
+            #expect(worst < 1e-3, "largest error \(worst) for \(m)×\(n)×\(k), β = \(beta)")
+        }
+    }
+}

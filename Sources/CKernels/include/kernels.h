@@ -1,6 +1,8 @@
 #ifndef KIT_KERNELS_H
 #define KIT_KERNELS_H
 #include <stddef.h>
+#include "cpu.h"
+#include "gemm.h"
 
 /* Elementwise loops that clang vectorizes and Swift does not (transcendentals, sqrt/div).
    Every kernel is elementwise, so splitting a range across threads never changes a result. */
