@@ -48,13 +48,13 @@ func blockedProductsMatchAReferenceAtAnyThreadCount(transposeA: Bool, transposeB
 }
 
 /// The GEMM the core runs (the kit's AVX-512 kernel where the CPU has it) against a Float64 reference, on shapes
-/// that straddle its register tile (12×32), its cache blocks (k 256, m 144, n 1,024) and the narrow-output
-/// fallback; with β = 0 over a C full of NaN (never read) and β = 1 (accumulated).
+/// that straddle its register tiles (12×32 and 8×48), its cache blocks (k 256, m 144, n 1,056) and the
+/// narrow-output fallback; with β = 0 over a C full of NaN (never read) and β = 1 (accumulated).
 @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
 func gemmMatchesAReferenceAcrossTileEdges(transposeA: Bool, transposeB: Bool) {
     let rng = RandomGenerator(seed: 11)
     let shapes = [(1, 1, 1), (12, 32, 1), (13, 33, 257), (11, 31, 255), (145, 15, 20), (144, 1_025, 3),
-                  (3, 40, 512), (300, 17, 513), (25, 2_100, 7)]
+                  (3, 40, 512), (300, 17, 513), (25, 2_100, 7), (64, 100, 300), (16, 1_100, 9), (9, 47, 258)]
     for (m, n, k) in shapes {
         let a = rng.normal(transposeA ? [k, m] : [m, k]).scalars, b = rng.normal(transposeB ? [n, k] : [k, n]).scalars
         let start = rng.normal([m, n]).scalars
