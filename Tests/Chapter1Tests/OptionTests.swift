@@ -29,6 +29,8 @@ final class OptionTests: ChapterProgramTestCase {
     func testTheImputerCheckOptionsAreRefusedOutsideTheirUse() throws {
         try assertRefused(["--export-series", "out", "--datasets", "hmnist"], mentioning: "clinical series only")
         try assertRefused(["--export-series", "out", "--compare-pypots", "scores.json"], mentioning: "one at a time")
+        try assertRefused(["--export-series", ""], mentioning: "--export-series: give a directory")
+        try assertRefused(["--compare-pypots", ""], mentioning: "--compare-pypots: give a file")
         try assertRefused(["--compare-pypots", root.appendingPathComponent("absent.json").path], mentioning: "absent.json")
         let partial = root.appendingPathComponent("partial.json")
         try Data(#"{"brits": {"mse": [0.7], "auroc": [0.8], "pypots": "PyPOTS 1.5", "budget": "1 epoch"}}"#.utf8).write(to: partial)

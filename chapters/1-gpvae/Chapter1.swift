@@ -55,6 +55,8 @@ struct Chapter1: ParsableCommand {
             guard exportSeries == nil || comparePypots == nil else {
                 throw ValidationError("--export-series and --compare-pypots are two steps: give one at a time")
             }
+            if exportSeries?.isEmpty == true { throw ValidationError("--export-series: give a directory, got an empty path") }
+            if comparePypots?.isEmpty == true { throw ValidationError("--compare-pypots: give a file, got an empty path") }
         }
         if csv == nil, idColumn != nil || timeColumn != nil || hide != nil {
             throw ValidationError("--id-column, --time-column and --hide need --csv")
