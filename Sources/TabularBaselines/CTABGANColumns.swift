@@ -36,7 +36,8 @@ public struct CTABGANColumns: Codable, Equatable, Sendable {
     static let minimumDistinct = 10
 
     /// The kit's rule when nobody listed the columns: a numeric column (the regression target included) with at
-    /// least 10 distinct values whose most common value holds at least 10% of the rows is mixed with that value;
+    /// least 10 distinct values whose most common value holds at least 10% of the rows and is its minimum or
+    /// maximum (a floor such as the zeros of capital-gain, not the peak of a bell) is mixed with that value;
     /// a column whose values are all whole numbers is rounded on decoding; no general or log columns.
     public static func inferred(from frame: TabularFrame) -> CTABGANColumns {
         var columns = CTABGANColumns()
@@ -46,7 +47,8 @@ public struct CTABGANColumns: Codable, Equatable, Sendable {
             var counts: [Double: Int] = [:]
             for v in values { counts[v, default: 0] += 1 }
             let top = counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }!
-            if counts.count >= minimumDistinct, Double(top.value) >= pointMassShare * Double(values.count) {
+            if counts.count >= minimumDistinct, Double(top.value) >= pointMassShare * Double(values.count),
+               top.key == values.min() || top.key == values.max() {
                 columns.mixed.append(Mixed(name: name, specialValues: [top.key]))
             }
             if values.allSatisfy({ $0.rounded() == $0 }) { columns.integer.append(name) }

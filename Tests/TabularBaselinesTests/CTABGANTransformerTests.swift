@@ -12,11 +12,11 @@ func ctabganFrame(rows: Int = 300, seed: UInt64 = 21) -> TabularFrame {
     let noise = rng.normal([rows, 4]).scalars.map(Double.init)
     let u = rng.uniform([rows]).scalars.map(Double.init)
     let high = (0..<rows).map { $0 % 3 == 0 }
-    let x = (0..<rows).map { (high[$0] ? 5 : -4) + 0.6 * noise[4 * $0] }
-    let z = (0..<rows).map { $0 % 10 < 3 ? 0 : 50 + 8 * noise[4 * $0 + 1] }
-    let g = u.map { 10 + 20 * $0 }
-    let v = (0..<rows).map { Foundation.exp(1 + noise[4 * $0 + 2]) }
-    let n = (0..<rows).map { (3 + 2 * noise[4 * $0 + 3]).rounded() }
+    let x = (0..<rows).map { i -> Double in (high[i] ? 5 : -4) + 0.6 * noise[4 * i] }
+    let z = (0..<rows).map { i -> Double in i % 10 < 3 ? 0 : 50 + 8 * noise[4 * i + 1] }
+    let g = u.map { t -> Double in 10 + 20 * t }
+    let v = (0..<rows).map { i -> Double in Foundation.exp(1 + noise[4 * i + 2]) }
+    let n = (0..<rows).map { i -> Double in (3 + 2 * noise[4 * i + 3]).rounded() }
     return TabularFrame(task: .binclass, numericNames: ["x", "z", "g", "v", "n"], categoricalNames: ["c"], targetName: "y",
                         levels: [["p", "q", "r"]], classNames: ["no", "yes"], numeric: [x, z, g, v, n],
                         categorical: [(0..<rows).map { high[$0] ? 2 : $0 % 2 }], y: high.map { $0 ? 1 : 0 })
