@@ -73,5 +73,21 @@ final class TrainingCheckTests: XCTestCase {
             XCTAssertTrue((5...20).contains(s.neighbours) && (0...0.95).contains(s.lambdaMargin), "\(s)")
         }
         XCTAssertEqual(GeneratorConfig.ctgan(CTGANConfig()).candidates(trials: 1, seed: 1), [.ctgan(CTGANConfig())])
+        let cheap = CTABGANConfig(variant: .ctabganPlus, steps: 1_000, batchSize: 256, channels: 16)
+        for case .ctabgan(let c) in GeneratorConfig.ctabgan(cheap).candidates(trials: 20, seed: 2).dropFirst() {
+            XCTAssertEqual([c.steps, c.batchSize, c.channels], [1_000, 256, 16], "budget, batch and width are the profile's")
+            XCTAssertEqual(c.variant, .ctabganPlus)
+            XCTAssertTrue((1e-5...3e-3).contains(c.learningRate) && (1...4).contains(c.classifierSizes.count), "\(c)")
+            XCTAssertTrue(c.classifierSizes.allSatisfy { [64, 128, 256].contains($0) } && [16, 32, 64, 128].contains(c.randomDimension))
+        }
+    }
+
+    func testThePaperProfileGivesCTABGANTheReferencesBudgetAndTrials() throws {
+        let paper = try ChapterSettings(profile: .paper, seed: 1, datasets: ["diabetes"], models: nil)
+        XCTAssertEqual([paper.ctabgan.steps, paper.ctabganPlus.steps], [10_000, 10_000])
+        XCTAssertEqual([paper.trials(for: .ctabgan), paper.trials(for: .ctabganPlus), paper.trials(for: .tvae)], [35, 35, 50])
+        let fair = try ChapterSettings(profile: .default, seed: 1, datasets: ["diabetes"], models: nil)
+        XCTAssertEqual(Set(ModelKind.allCases.filter { $0 != .real }.map { fair.trials(for: $0) }), [fair.generatorTrials],
+                       "the default profile tunes every generator equally")
     }
 }

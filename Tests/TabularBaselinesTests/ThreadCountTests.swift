@@ -35,6 +35,19 @@ func atThreadCount<T>(_ threads: Int, _ body: () throws -> T) rethrows -> T {
         #expect(Set(samples[0].numeric[0]).count > 100)
     }
 
+    @Test(arguments: [CTABGANConfig.Variant.ctabgan, .ctabganPlus])
+    func ctabganIsBitIdenticalAtOneAndTwoThreads(_ variant: CTABGANConfig.Variant) throws {
+        let data = ctabganFrame(rows: 600)
+        let config = CTABGANConfig(variant: variant, steps: 3, batchSize: 500)
+        let samples = try [1, 2].map { threads in
+            try atThreadCount(threads) {
+                try CTABGAN.train(on: data, config: config, columns: ctabganColumns, seed: 3).sample(count: 600, seed: 4)
+            }
+        }
+        #expect(samples[0] == samples[1])
+        #expect(Set(samples[0].numeric[0]).count > 100)
+    }
+
     @Test func smoteIsBitIdenticalAtOneAndTwoThreads() {
         let samples = [1, 2].map { threads in atThreadCount(threads) { SMOTE().sample(from: Self.data, count: 600, seed: 4) } }
         #expect(samples[0] == samples[1])

@@ -7,7 +7,7 @@ import Foundation
 import TabularDiffusion
 import Tensor
 
-/// `make chapter3`: TabDDPM against TVAE, CTGAN and SMOTE on real tables, judged as the paper judges them —
+/// `make chapter3`: TabDDPM against TVAE, CTGAN, CTAB-GAN, CTAB-GAN+ and SMOTE on real tables, judged as the paper judges them —
 /// machine-learning efficiency (train on synthetic, test on real) and privacy (distance to the closest record).
 ///
 /// Steps, in order: `data` (load, check, split every set), `cells` (train, sample and score each model on each
@@ -25,7 +25,7 @@ struct Chapter3: ParsableCommand {
             transform: OptionValue.list(allowed: DatasetSpec.catalog.map(\.name)))
     var datasets: [String]?
 
-    @Option(help: "Models to run (comma-separated): tabddpm, tvae, ctgan, smote, real.",
+    @Option(help: "Models to run (comma-separated): tabddpm, tvae, ctgan, ctabgan, ctabgan-plus, smote, real.",
             transform: OptionValue.list(of: ModelKind.self))
     var models: [ModelKind]?
 

@@ -10,7 +10,7 @@ struct ChapterFigures {
     let results: [DatasetResults]
     let run: ExperimentRun
 
-    static let generators: [ModelKind] = [.tabddpm, .tvae, .ctgan, .smote]
+    static let generators: [ModelKind] = [.tabddpm, .tvae, .ctgan, .ctabganPlus, .smote]
 
     /// Writes the figures and returns the ids of those written (each is skipped when it would be empty).
     @discardableResult
@@ -112,7 +112,7 @@ struct ChapterFigures {
 
     /// One panel per trained generator, one line per data set: the curve its cell kept (window means).
     func trainingCurves() throws -> String? {
-        let models = [ModelKind.tabddpm, .tvae, .ctgan].filter { model in
+        let models = [ModelKind.tabddpm, .tvae, .ctgan, .ctabgan, .ctabganPlus].filter { model in
             results.contains { !($0.cells[model]?.curve.losses.isEmpty ?? true) }
         }
         guard !models.isEmpty else { return nil }

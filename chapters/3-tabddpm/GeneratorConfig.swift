@@ -17,6 +17,8 @@ enum GeneratorConfig: Codable, Equatable {
     case tabddpm(TabDDPMConfig)
     case tvae(TVAEConfig)
     case ctgan(CTGANConfig)
+    /// CTAB-GAN or CTAB-GAN+ (the config's variant).
+    case ctabgan(CTABGANConfig)
     case smote(SMOTESettings)
 
     /// The settings a trial may change, for the tuning table and the manifest.
@@ -28,12 +30,17 @@ enum GeneratorConfig: Codable, Equatable {
             return "lr \(number(Double(c.learningRate))), loss factor \(number(Double(c.lossFactor))), embedding \(c.embeddingSize)"
         case .ctgan(let c):
             return "lr \(number(Double(c.generatorLearningRate))), embedding \(c.embeddingSize)"
+        case .ctabgan(let c):
+            return "lr \(number(Double(c.learningRate))), classifier \(c.classifierSizes.map(String.init).joined(separator: "-")), "
+                + "noise \(c.randomDimension), channels \(c.channels)"
         case .smote(let s): return "k \(s.neighbours), δ \(number(s.lambdaMargin))"
         }
     }
 
     /// `trials` configurations: this one first, then random draws from the model's search space (the reference's
-    /// spaces without the step budget, which the profile fixes). The draws depend only on `seed`.
+    /// spaces without the step budget, which the profile fixes; CTAB-GAN(+)'s batch is fixed too and its channels
+    /// drawn no wider than the profile's, so no trial costs more than the profile's configuration). The draws
+    /// depend only on `seed`.
     func candidates(trials: Int, seed: UInt64) -> [GeneratorConfig] {
         let rng = RandomGenerator(seed: seed)
         func logUniform(_ low: Double, _ high: Double) -> Double {
@@ -56,6 +63,13 @@ enum GeneratorConfig: Codable, Equatable {
                 c.discriminatorLearningRate = lr
                 c.embeddingSize = pick([64, 128])
                 return .ctgan(c)
+            case .ctabgan(var c):
+                c.learningRate = Float(logUniform(1e-5, 3e-3))
+                let layers = 1 + rng.integer(below: 4)
+                c.classifierSizes = (0..<layers).map { _ in pick([64, 128, 256]) }
+                c.randomDimension = pick([16, 32, 64, 128])
+                c.channels = pick([16, 32, 64].filter { $0 <= max(c.channels, 16) })
+                return .ctabgan(c)
             case .smote(var s):
                 s.neighbours = 5 + rng.integer(below: 16)
                 s.lambdaMargin = Double(rng.integer(below: 20)) * 0.05

@@ -129,6 +129,8 @@ struct DatasetRunner {
         case .tabddpm: .tabddpm(tabddpm)
         case .tvae: .tvae(settings.tvae)
         case .ctgan: .ctgan(settings.ctgan)
+        case .ctabgan: .ctabgan(settings.ctabgan)
+        case .ctabganPlus: .ctabgan(settings.ctabganPlus)
         case .smote: .smote(settings.smote)
         case .real: nil
         }
@@ -144,7 +146,7 @@ struct DatasetRunner {
         }
         let samples = model == .real ? 1 : (variant == nil ? settings.samples : min(settings.samples, 2))
         // The ablation re-runs one fixed TabDDPM configuration per quirk: it is not tuned.
-        let trials = variant == nil ? settings.generatorTrials : 1
+        let trials = variant == nil ? settings.trials(for: model) : 1
         let generator = baseConfig(model, tabddpm: config)
         let keyConfig = CellKey(model: model, samples: samples, evaluatorSeeds: settings.evaluatorSeeds,
                                 sampleRows: model == .real ? data.train.rowCount : rows, generator: generator,
@@ -181,6 +183,10 @@ struct DatasetRunner {
         case .ctgan(let config):
             let ctgan = try CTGAN.train(on: data.train, config: config, seed: seed, progress: record)
             generate = { ctgan.sample(count: rows, seed: $0) }
+        case .ctabgan(let config):
+            let columns = data.spec.ctabganColumns ?? .inferred(from: data.train)
+            let model = try CTABGAN.train(on: data.train, config: config, columns: columns, seed: seed, progress: record)
+            generate = { try model.sample(count: rows, seed: $0) }
         case .smote(let config):
             generate = { config.smote.sample(from: data.train, count: rows, seed: $0) }
         case nil:

@@ -15,14 +15,25 @@ struct DatasetSpec: Codable, Equatable {
     var paper: TabDDPMConfig
     /// Synthetic rows the reference samples, as a multiple of the training rows.
     var paperSampleMultiple: Double
+    /// CTAB-GAN(+)'s mixed, general and integer columns from the reference's `CTAB-GAN-Plus/columns.json` for the
+    /// paper's own sets; nil: `CTABGANColumns.inferred(from:)` on the training split.
+    var ctabganColumns: CTABGANColumns? = nil
 
     static let catalog: [DatasetSpec] = [
         DatasetSpec(name: "adult", paperCode: "AD", standsInFor: nil,
                     paper: .init(timesteps: 100, widths: [256, 1024, 1024, 1024, 1024, 256], learningRate: 2.01e-3),
-                    paperSampleMultiple: 216_000 / 26_048),
+                    paperSampleMultiple: 216_000 / 26_048,
+                    // The reference also lists education (a categorical, which stays one-hot) as general.
+                    ctabganColumns: CTABGANColumns(mixed: [.init(name: "capital-gain", specialValues: [0]),
+                                                           .init(name: "capital-loss", specialValues: [0])],
+                                                   general: ["age", "fnlwgt"],
+                                                   integer: ["age", "fnlwgt", "education-num", "hours-per-week"])),
         DatasetSpec(name: "diabetes", paperCode: "DI", standsInFor: nil,
                     paper: .init(timesteps: 1000, widths: [128, 512], learningRate: 1.15e-5),
-                    paperSampleMultiple: 500.0 / 491),
+                    paperSampleMultiple: 500.0 / 491,
+                    ctabganColumns: CTABGANColumns(mixed: [.init(name: "triceps", specialValues: [0]),
+                                                           .init(name: "insulin", specialValues: [0])],
+                                                   integer: ["pregnant", "glucose", "pressure", "mass", "age"])),
         DatasetSpec(name: "telco-churn", paperCode: nil, standsInFor: "churn2",
                     paper: .init(timesteps: 100, widths: [512, 1024, 1024, 1024, 1024, 512], learningRate: 8.06e-4),
                     paperSampleMultiple: 26_000.0 / 6_400),
@@ -37,7 +48,7 @@ struct DatasetSpec: Codable, Equatable {
 
 /// The generators the chapter compares. `real` is the real training data itself (the "Real" row).
 enum ModelKind: String, Codable, CaseIterable {
-    case tabddpm, tvae, ctgan, smote, real
+    case tabddpm, tvae, ctgan, ctabgan, ctabganPlus = "ctabgan-plus", smote, real
 
     /// The name in the paper's tables.
     var paperName: String {
@@ -45,6 +56,8 @@ enum ModelKind: String, Codable, CaseIterable {
         case .tabddpm: "TabDDPM"
         case .tvae: "TVAE"
         case .ctgan: "CTGAN"
+        case .ctabgan: "CTABGAN"
+        case .ctabganPlus: "CTABGAN+"
         case .smote: "SMOTE"
         case .real: "Real"
         }
@@ -75,10 +88,14 @@ struct ChapterSettings: Codable {
     /// The baselines' budgets are optimizer steps (see `TVAEConfig.steps`), the same on every table.
     var tvae: TVAEConfig
     var ctgan: CTGANConfig
+    var ctabgan: CTABGANConfig
+    var ctabganPlus: CTABGANConfig
     var smote: SMOTESettings
     /// Configurations each generator tries on the validation split before its cell is scored: the same budget for
-    /// TabDDPM, TVAE, CTGAN and SMOTE (1: the profile's configuration, untuned).
+    /// every generator (1: the profile's configuration, untuned).
     var generatorTrials: Int
+    /// The paper's profile gives CTAB-GAN(+) the reference's own trial count (35) instead of `generatorTrials`.
+    var ctabganTrials: Int
     /// Re-train TabDDPM on the cheapest data set with categorical columns (batch × input width), each reference quirk switched, to show its effect.
     var ablations: Bool
 
@@ -105,7 +122,9 @@ struct ChapterSettings: Codable {
                                     logOneHotInput: false)
             tabddpmSteps = 300; tabddpmBatch = 256
             tvae = TVAEConfig(steps: 300); ctgan = CTGANConfig(steps: 300); smote = SMOTESettings()
-            generatorTrials = 1
+            ctabgan = Self.cheapCTABGAN(.ctabgan, steps: 300, batch: 500)
+            ctabganPlus = Self.cheapCTABGAN(.ctabganPlus, steps: 300, batch: 500)
+            generatorTrials = 1; ctabganTrials = 1
             ablations = false
         case .default:
             samples = 3; evaluatorSeeds = 3; tuningTrials = 8; sampleMultiple = 1; maxSampleRows = 20_000
@@ -113,16 +132,32 @@ struct ChapterSettings: Codable {
                                     logOneHotInput: false)
             tabddpmSteps = 2_000; tabddpmBatch = 1_024
             tvae = TVAEConfig(steps: 2_000); ctgan = CTGANConfig(steps: 2_000); smote = SMOTESettings()
-            generatorTrials = 3
+            ctabgan = Self.cheapCTABGAN(.ctabgan, steps: 1_000, batch: 256)
+            ctabganPlus = Self.cheapCTABGAN(.ctabganPlus, steps: 1_000, batch: 256)
+            generatorTrials = 3; ctabganTrials = 3
             ablations = true
         case .paper:
             samples = 5; evaluatorSeeds = 10; tuningTrials = 100; sampleMultiple = nil; maxSampleRows = nil
             tabddpm = nil
             tabddpmSteps = 30_000; tabddpmBatch = 4_096
             tvae = TVAEConfig(steps: 20_000, batchSize: 256); ctgan = CTGANConfig(steps: 10_000); smote = SMOTESettings()
-            generatorTrials = 50
+            ctabgan = CTABGANConfig(variant: .ctabgan, steps: 10_000); ctabganPlus = CTABGANConfig(variant: .ctabganPlus, steps: 10_000)
+            generatorTrials = 50; ctabganTrials = 35
             ablations = true
         }
+    }
+
+    /// The reference's networks narrowed for the cheaper profiles: 16 channels (tab-ddpm's tuned CTAB-GAN+ on
+    /// diabetes uses 16; upstream's default is 64) and a [128, 128] classifier (default 4 × 256). Their steps cost
+    /// 20–80× a CTGAN step on this machine (convolutions over padded row images, and CTAB-GAN+'s penalty takes
+    /// three more critic passes), hence fewer steps and a smaller batch at the default profile.
+    static func cheapCTABGAN(_ variant: CTABGANConfig.Variant, steps: Int, batch: Int) -> CTABGANConfig {
+        CTABGANConfig(variant: variant, steps: steps, batchSize: batch, channels: 16, classifierSizes: [128, 128])
+    }
+
+    /// Configurations `model` tries on the validation split.
+    func trials(for model: ModelKind) -> Int {
+        model == .ctabgan || model == .ctabganPlus ? ctabganTrials : generatorTrials
     }
 
     /// The TabDDPM settings for one data set.
@@ -163,10 +198,21 @@ struct ChapterSettings: Codable {
         out.append("TVAE: \(tvae.steps) optimizer steps at batch \(tvae.batchSize) on every table (tab-ddpm's TVAE: 20,000 steps at "
             + "batch 256 on diabetes, 30,000 at 4,096 on adult; sdv's default 300 epochs are 300·⌈rows/500⌉ steps)")
         out.append("CTGAN: \(ctgan.steps) generator steps at batch \(ctgan.batchSize) on every table (tab-ddpm never ran CTGAN; "
-            + "sdv's default 300 epochs are 300·max(rows/500, 1) steps; CTAB-GAN(+) got 10,000 in tab-ddpm)")
+            + "sdv's default 300 epochs are 300·max(rows/500, 1) steps)")
+        for config in [ctabgan, ctabganPlus] {
+            out.append("\(config.variant == .ctabgan ? "CTAB-GAN" : "CTAB-GAN+"): \(config.steps) generator steps at batch "
+                + "\(config.batchSize) (at most the training rows), \(config.channels) channels, classifier "
+                + "\(config.classifierSizes.map(String.init).joined(separator: "-")) (tab-ddpm: 10,000 steps at a tuned batch of 512–2,048 "
+                + "clamped to the training rows, i.e. full batches of 491 on diabetes and 2,048 on adult; upstream: 64 channels, "
+                + "classifier 256-256-256-256)")
+        }
+        out.append("CTAB-GAN(+) column roles: the reference's columns.json for adult and diabetes (mixed columns with their zeros, "
+            + "general columns, integer columns); on other tables a numeric column with ≥ 10 distinct values whose most common value "
+            + "holds ≥ 10% of the rows is mixed with that value, whole-number columns are rounded, and none is general or logged")
         if generatorTrials > 1 {
-            out.append("tuning: each generator (TabDDPM, TVAE, CTGAN, SMOTE) tries \(generatorTrials) configurations (its profile "
-                + "configuration and \(generatorTrials - 1) random draws from its search space, same step budget) and keeps the one "
+            out.append("tuning: each generator (TabDDPM, TVAE, CTGAN, CTAB-GAN, CTAB-GAN+, SMOTE) tries \(generatorTrials) configurations"
+                + (ctabganTrials == generatorTrials ? "" : " (CTAB-GAN and CTAB-GAN+: \(ctabganTrials))") + " (its profile "
+                + "configuration and random draws from its search space, same step budget) and keeps the one "
                 + "whose synthetic set scores best on the real validation split (paper: Optuna, 50 trials for TabDDPM and TVAE, "
                 + "35 for CTAB-GAN(+), on a re-split of train ∪ validation)")
         } else {
