@@ -47,7 +47,7 @@ public final class GRUCell: Module {
 /// A stack of GRU layers over batch-first sequences: input [N, T, inputSize] → outputs [N, T, H] (the last
 /// layer's hidden state at every step) and the final hidden state of every layer, [layers, N, H].
 ///
-/// Each layer's input projections for all T steps are one GEMM; only the recurrent product runs per step.
+/// Each layer's input projections for all T steps are one GEMM; the recurrence is one `gruSequence` primitive.
 public final class GRU: Module {
     public let layers: [GRUCell]
 
@@ -75,17 +75,10 @@ public final class GRU: Module {
         var x = input
         var finals: [Tensor] = []
         for (l, cell) in layers.enumerated() {
-            // One GEMM for every step's input projections, split into T pieces by one op.
-            let gates = cell.projectInput(x).unstacked(axis: 1)
-            var state = initialHidden.map { $0.sliced(axis: 0, l..<(l + 1)).reshaped([n, h]) } ?? Tensor(zeros: [n, h])
-            var outputs: [Tensor] = []
-            outputs.reserveCapacity(steps)
-            for t in 0..<steps {
-                state = cell.step(projectedInput: gates[t], hidden: state)
-                outputs.append(state)
-            }
-            finals.append(state)
-            x = Tensor.stack(outputs, axis: 1)
+            let state = initialHidden.map { $0.sliced(axis: 0, l..<(l + 1)).reshaped([n, h]) } ?? Tensor(zeros: [n, h])
+            x = Tensor.gruSequence(gates: cell.projectInput(x), initialHidden: state, weightHH: cell.weightHH,
+                                   biasHH: cell.biasHH)
+            finals.append(x.sliced(axis: 1, (steps - 1)..<steps).reshaped([n, h]))
         }
         return (x, Tensor.stack(finals, axis: 0))
     }

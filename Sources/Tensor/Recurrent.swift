@@ -79,3 +79,74 @@ extension Tensor {
         }
     }
 }
+
+extension Tensor {
+    /// A whole GRU layer as one primitive: `gruCell` applied at every step t = 0, 1, …, T − 1 from
+    /// `initialHidden`, returning every step's hidden state [N, T, H].
+    ///
+    /// `gates` [N, T, 3H] holds every step's input projections (one GEMM for the whole sequence). The recurrence
+    /// runs in C, batch rows split across threads in fixed blocks (rows are independent, so the numbers do not
+    /// depend on the thread count); the backward pass runs through time the same way and then forms the
+    /// recurrent weights' gradient as one GEMM over all N·T steps instead of T small ones.
+    public static func gruSequence(gates: Tensor, initialHidden: Tensor, weightHH: Tensor, biasHH: Tensor) -> Tensor {
+        check(initialHidden.rank == 2, "gruSequence: initialHidden must be [N, H], got \(initialHidden.shape)")
+        let (n, h) = (initialHidden.shape[0], initialHidden.shape[1])
+        check(gates.rank == 3 && gates.shape[0] == n && gates.shape[2] == 3 * h,
+              "gruSequence: gates \(gates.shape) are not [\(n), T, \(3 * h)] for hidden \(initialHidden.shape)")
+        check(weightHH.shape == [3 * h, h] && biasHH.shape == [3 * h],
+              "gruSequence: weightHH \(weightHH.shape) / biasHH \(biasHH.shape) do not match hidden size \(h)")
+        let steps = gates.shape[1]
+        // W_hhᵀ and b_hh with rows padded to a multiple of 8 floats, the C kernel's vector width.
+        let ldt = (3 * h + 7) / 8 * 8
+        let wt = Tensor(zeros: [h, ldt]), bias = Tensor(zeros: [ldt])
+        let pw = weightHH.storage.pointer, pwt = wt.storage.pointer
+        for j in 0..<(3 * h) { for k in 0..<h { pwt[k * ldt + j] = pw[j * h + k] } }
+        bias.storage.pointer.update(from: biasHH.storage.pointer, count: 3 * h)
+        let out = Tensor.empty([n, steps, h]), act = Tensor.empty([n, steps, 3 * h]), gn = Tensor.empty([n, steps, h])
+        let blocks = RowBlocks(rows: n)
+        Threading.parallelBlocks(blocks.count) { b in
+            let (r0, r1) = blocks.range(b)
+            kit_gru_forward(gates.storage.pointer, initialHidden.storage.pointer, wt.storage.pointer, ldt,
+                            bias.storage.pointer, out.storage.pointer, act.storage.pointer, gn.storage.pointer,
+                            r0, r1, steps, h)
+        }
+        return out.recorded("gru-sequence", [gates, initialHidden, weightHH, biasHH]) { dOut in
+            let dGates = Tensor.empty([n, steps, 3 * h]), dRec = Tensor.empty([n, steps, 3 * h])
+            let dh0 = Tensor.empty([n, h])
+            let ldw = (h + 7) / 8 * 8
+            let w = Tensor(zeros: [3 * h, ldw])
+            let pw = weightHH.storage.pointer, ppw = w.storage.pointer
+            for j in 0..<(3 * h) { (ppw + j * ldw).update(from: pw + j * h, count: h) }
+            Threading.parallelBlocks(blocks.count) { b in
+                let (r0, r1) = blocks.range(b)
+                kit_gru_backward(dOut.storage.pointer, act.storage.pointer, gn.storage.pointer, out.storage.pointer,
+                                 initialHidden.storage.pointer, w.storage.pointer, ldw, dGates.storage.pointer,
+                                 dRec.storage.pointer, dh0.storage.pointer, r0, r1, steps, h)
+            }
+            var grads: [Tensor?] = [gates.requiresGrad ? dGates : nil, initialHidden.requiresGrad ? dh0 : nil, nil, nil]
+            if weightHH.requiresGrad {
+                // dW_hh = Σ over rows and steps of dRecᵀ · h_prev, h_prev the state each step started from.
+                let previous = Tensor.empty([n, steps, h])
+                let pp = previous.storage.pointer, po = out.storage.pointer, p0 = initialHidden.storage.pointer
+                for i in 0..<n {
+                    (pp + i * steps * h).update(from: p0 + i * h, count: h)
+                    (pp + (i * steps + 1) * h).update(from: po + i * steps * h, count: (steps - 1) * h)
+                }
+                let dw = Tensor.empty([3 * h, h])
+                sgemm(dRec.storage.pointer, pp, dw.storage.pointer, m: 3 * h, n: h, k: n * steps,
+                      transposeA: true, transposeB: false)
+                grads[2] = dw
+            }
+            if biasHH.requiresGrad { grads[3] = dRec.reshaped([n * steps, 3 * h]).sum(axes: [0]) }
+            return grads
+        }
+    }
+}
+
+/// Batch rows cut into blocks of a fixed size, a function of the row count only (never of the thread count).
+struct RowBlocks {
+    let rows: Int
+    static let size = 16
+    var count: Int { (rows + Self.size - 1) / Self.size }
+    func range(_ i: Int) -> (Int, Int) { (i * Self.size, Swift.min((i + 1) * Self.size, rows)) }
+}

@@ -131,6 +131,45 @@ private func close(_ a: [Float], _ b: [Float], tolerance: Float = 1e-5) -> Bool 
     #expect(one == two)
 }
 
+/// The whole-sequence GRU primitive equals `gruCell` chained over the steps, forward and backward, for a hidden
+/// size that is no multiple of the kernels' vector width and more rows than one block; and its numbers do not
+/// depend on the thread count.
+@Test func gruSequenceMatchesChainedCellsOnAnyThreadCount() {
+    let rng = RandomGenerator(seed: 17)
+    let (n, t, h) = (37, 5, 11)
+    let gates = rng.normal([n, t, 3 * h]), h0 = rng.normal([n, h]) * 0.5
+    let w = rng.normal([3 * h, h]) * 0.3, b = rng.normal([3 * h]) * 0.3
+    let seed = rng.normal([n, t, h])
+    func gradients(_ f: ([Tensor]) -> Tensor) -> [[Float]] {
+        let inputs = [gates, h0, w, b].map { Tensor($0.scalars, shape: $0.shape, requiresGrad: true) }
+        let y = f(inputs)
+        (y * seed).sum().backward()
+        return [y.scalars] + inputs.map { $0.grad!.scalars }
+    }
+    let chained = gradients { x in
+        let steps = x[0].unstacked(axis: 1)
+        var state = x[1], outputs: [Tensor] = []
+        for step in steps {
+            state = Tensor.gruCell(gates: step, hidden: state, weightHH: x[2], biasHH: x[3])
+            outputs.append(state)
+        }
+        return Tensor.stack(outputs, axis: 1)
+    }
+    func fused() -> [[Float]] {
+        gradients { Tensor.gruSequence(gates: $0[0], initialHidden: $0[1], weightHH: $0[2], biasHH: $0[3]) }
+    }
+    Threading.setThreadCount(1)
+    let one = fused()
+    Threading.setThreadCount(2)
+    let two = fused()
+    Threading.setThreadCount(1)
+    #expect(one == two)
+    for (a, c) in zip(one, chained) {
+        let scale = c.map { Swift.abs($0) }.max() ?? 1
+        #expect(zip(a, c).allSatisfy { Swift.abs($0 - $1) <= 1e-5 * Swift.max(scale, 1) })
+    }
+}
+
 @Test func misuseNamesTheOpAndShapes() async throws {
     let broadcast = try await #require(processExitsWith: .failure, observing: [\.standardErrorContent]) {
         _ = Tensor(zeros: [2, 3]) + Tensor(zeros: [4])

@@ -93,6 +93,9 @@ let gradCases: [GradCase] = [
         let h1 = Tensor.gruCell(gates: x[0], hidden: x[1], weightHH: x[2], biasHH: x[3])
         return Tensor.gruCell(gates: x[0] * 0.5, hidden: h1, weightHH: x[2], biasHH: x[3])
     },
+    GradCase(name: "gruSequence", shapes: [[3, 4, 9], [3, 3], [9, 3], [9]]) {
+        Tensor.gruSequence(gates: $0[0], initialHidden: $0[1], weightHH: $0[2], biasHH: $0[3])
+    },
     GradCase(name: "groupNorm", shapes: [[2, 4, 3], [4], [4]]) {
         Tensor.groupNorm($0[0], groups: 2, weight: $0[1], bias: $0[2], epsilon: 1e-5)
     },

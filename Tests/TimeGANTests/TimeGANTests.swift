@@ -62,7 +62,7 @@ import Testing
         let generated = model.generate(count: 10)
         #expect(generated.shape == [10, 6, 3])
         #expect(generated.scalars.allSatisfy { $0 >= -1e-3 && $0 <= 1.001 && $0.isFinite })
-        let baseline = RecurrentGAN(data: data, configuration: model.configuration, rng: RandomGenerator(seed: 2))
+        let baseline = RecurrentGAN(data: data, configuration: .init(epochs: 2), rng: RandomGenerator(seed: 2))
         baseline.train(on: data)
         #expect(baseline.generate(count: 5).shape == [5, 6, 3])
     }

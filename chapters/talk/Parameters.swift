@@ -52,12 +52,12 @@ struct TalkParameter {
         real("ring.discriminator-lr", .ringGAN, ringFigures, in: 1e-6...1,
              "the main ring GAN's discriminator learning rate", \.ring.main.discriminatorLearningRate),
         TalkParameter(name: "timegan.iterations", step: .timeGAN, figures: timeGANFigures,
-                      about: "iterations of each TimeGAN phase and of the recurrent GAN",
+                      about: "iterations of each TimeGAN phase",
                       value: { "\($0.timeGAN.model.iterations)" },
                       apply: { config, text in
                           let iterations = try parseInteger(text, atLeast: 1, name: "timegan.iterations")
                           config.timeGAN.model.iterations = iterations
-                          config.timeGAN.baselineIterations = iterations
+                          config.timeGAN.secondaryIterations = nil
                       }),
     ] }
 

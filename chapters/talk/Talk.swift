@@ -76,7 +76,7 @@ struct Talk: ParsableCommand {
             let base = try PublishedTalk.load(root: options.rootURL, profile: options.profile, seed: options.seed)
             published = base
             config = base.config
-            if let iterations { config.timeGAN.model.iterations = iterations; config.timeGAN.baselineIterations = iterations }
+            if let iterations { config.timeGAN.model.iterations = iterations }
             for (parameter, text) in changes { try parameter.apply(&config, text) }
             let asked = only ?? []
             drawn = Set(changes.flatMap { $0.0.figures } + asked.flatMap(\.figures))

@@ -61,7 +61,13 @@ extension TimeGANSteps {
         var table = ResultTable(
             id: "timegan-timings",
             caption: "Wall time of each training phase (this run, \(run.blas.threads) thread(s), a shared machine; "
-                + "scoring not included).",
+                + "scoring not included). Per network: every TimeGAN network is a 3-layer GRU of the same size, so a "
+                + "phase's cost follows its passes (forward and backward) through one: an embedding iteration runs 2 "
+                + "(embedder, recovery), a supervised one 2 (embedder, supervisor), a joint one 26 (twice a generator "
+                + "step through embedder, generator, supervisor twice, recovery and discriminator twice, and an embedder "
+                + "step through embedder, recovery and supervisor; then a discriminator step through embedder, "
+                + "generator, supervisor and discriminator three times). The recurrent GAN's iteration is 5 "
+                + "discriminator steps and 1 generator step at batch 28.",
             columns: [.init("data set"), .init("model"), .init("phase"), .init("iterations", alignment: .right),
                       .init("seconds", alignment: .right), .init("ms per iteration", alignment: .right)])
         for (data, rows) in results {
