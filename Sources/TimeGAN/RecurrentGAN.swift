@@ -85,7 +85,7 @@ public final class RecurrentGAN {
         let c = configuration
         let scaled = scaler.transform(data) * 2 - 1
         let n = scaled.shape[0], batch = Swift.min(c.batchSize, n)
-        let groups = Swift.max(1, n / batch / c.discriminatorRounds)
+        let batches = n / batch, groups = Swift.max(1, batches / c.discriminatorRounds)
         let total = c.generatorSteps(count: n)
         let discriminatorParameters = discriminator.parameters
         var step = 0
@@ -94,7 +94,8 @@ public final class RecurrentGAN {
             for g in 0..<groups {
                 var dLoss: Float = 0
                 for k in 0..<c.discriminatorRounds {
-                    let start = (g * c.discriminatorRounds + k) * batch
+                    // Fewer minibatches than discriminator rounds (tiny data): the epoch's minibatches come round again.
+                    let start = (g * c.discriminatorRounds + k) % batches * batch
                     let x = scaled.gathering(Array(order[start..<(start + batch)]))
                     let fake = withoutGrad { generator(noise(batch)) }
                     let loss = TimeGANLoss.adversarial(logits: discriminator(x), target: 1)
