@@ -68,4 +68,12 @@ public struct StandalonePage {
         body += "</section>"
         return Pages.page(title: title, css: Style.common + Style.dissertation, font: .fallback, body: body)
     }
+
+    /// Writes the page to `reports/own/<fileName>.html` under `root`, atomically (a failed render leaves any earlier
+    /// page in place), and returns where it went.
+    public func write(root: URL, fileName: String) throws -> URL {
+        let url = root.appendingPathComponent("reports/own").appendingPathComponent("\(fileName).html")
+        try AtomicFile.write(html(assets: FileAssets(root: root)), to: url)
+        return url
+    }
 }

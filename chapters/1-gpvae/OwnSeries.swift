@@ -106,9 +106,7 @@ struct OwnSeries {
             .heading("Provenance"),
             .provenance,
         ]
-        let page = StandalonePage(title: "Imputing \(name) with GP-VAE", chapter: chapter, sections: sections)
-        let url = root.appendingPathComponent("reports/own/\(name)-imputation.html")
-        try AtomicFile.write(page.html(assets: FileAssets(root: root)), to: url)
-        return url
+        return try StandalonePage(title: "Imputing \(name) with GP-VAE", chapter: chapter, sections: sections)
+            .write(root: root, fileName: "\(name)-imputation")
     }
 }

@@ -128,9 +128,7 @@ struct OwnImagesPage {
             .heading("Provenance"),
             .provenance,
         ])
-        let url = root.appendingPathComponent("reports/own/\(own.name)-segmentation.html")
-        try AtomicFile.write(page.html(assets: FileAssets(root: root)), to: url)
-        return url
+        return try page.write(root: root, fileName: "\(own.name)-segmentation")
     }
 }
 

@@ -15,10 +15,8 @@ struct OwnTablePage {
 
     /// Writes the page and returns its path.
     func write(root: URL, chapter: String) throws -> URL {
-        let page = StandalonePage(title: "Synthetic data for \(own.spec.name)", chapter: chapter, sections: sections)
-        let url = root.appendingPathComponent("reports/own").appendingPathComponent("\(own.spec.name).html")
-        try AtomicFile.write(page.html(assets: FileAssets(root: root)), to: url)
-        return url
+        try StandalonePage(title: "Synthetic data for \(own.spec.name)", chapter: chapter, sections: sections)
+            .write(root: root, fileName: own.spec.name)
     }
 
     var sections: [StandalonePage.Section] {

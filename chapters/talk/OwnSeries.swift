@@ -100,10 +100,8 @@ struct OwnSeries {
             .heading("Provenance"),
             .provenance,
         ]
-        let page = StandalonePage(title: "TimeGAN on \(name)", chapter: chapter, sections: sections)
-        let url = root.appendingPathComponent("reports/own/\(name)-timegan.html")
-        try AtomicFile.write(page.html(assets: FileAssets(root: root)), to: url)
-        return url
+        return try StandalonePage(title: "TimeGAN on \(name)", chapter: chapter, sections: sections)
+            .write(root: root, fileName: "\(name)-timegan")
     }
 
     static func format(_ x: Double) -> String { String(format: "%.6g", x) }
