@@ -38,23 +38,23 @@ extension OwnTableTests {
     /// A value of 1e160 used to trap in TVAE's mixture fit; it is now refused before anything is trained or written.
     func testAValueBeyondFloat32IsRefusedBeforeTraining() throws {
         let huge = try writeToyCSV("huge.csv") { $0[6] = "1e160,3,red,yes" }
-        try assertFails(["--profile", "smoke", "--csv", huge.path, "--models", "tvae"],
-                        mentions: ["huge.csv:7, column 1 (x1)", "1e160 is too large", "32-bit floats"])
+        try assertRefused(["--profile", "smoke", "--csv", huge.path, "--models", "tvae"],
+                        mentioning: ["huge.csv:7, column 1 (x1)", "1e160 is too large", "32-bit floats"])
     }
 
     func testADirectoryOrABadCatBoostFileIsRefusedBeforeTraining() throws {
         let folder = root.appendingPathComponent("folder.csv")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try assertFails(["--csv", folder.path], mentions: ["folder.csv is a directory, not a file"])
+        try assertRefused(["--csv", folder.path], mentioning: ["folder.csv is a directory, not a file"])
         let csv = try writeToyCSV()
         let broken = root.appendingPathComponent("catboost.json")
         try "{\"toy\": {\"metric\": \"f1\",\n \"mean\": 0.8 \"std\": 0.01}}".write(to: broken, atomically: true, encoding: .utf8)
-        try assertFails(["--profile", "smoke", "--csv", csv.path, "--compare-catboost", broken.path],
-                        mentions: ["catboost.json", "syntax error at line 2, column 14"])
+        try assertRefused(["--profile", "smoke", "--csv", csv.path, "--compare-catboost", broken.path],
+                        mentioning: ["catboost.json", "syntax error at line 2, column 14"])
         let other = root.appendingPathComponent("other.json")
         try #"{"adult": {"metric": "f1", "mean": 0.8, "std": 0.01, "n": 5, "catboost": "1.2"}}"#
             .write(to: other, atomically: true, encoding: .utf8)
-        try assertFails(["--profile", "smoke", "--csv", csv.path, "--compare-catboost", other.path],
-                        mentions: ["other.json", "no CatBoost score for toy", "the file has adult"])
+        try assertRefused(["--profile", "smoke", "--csv", csv.path, "--compare-catboost", other.path],
+                        mentioning: ["other.json", "no CatBoost score for toy", "the file has adult"])
     }
 }

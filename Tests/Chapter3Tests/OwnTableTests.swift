@@ -26,33 +26,24 @@ final class OwnTableTests: Chapter3TestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: outputs.appendingPathComponent("runs/3-tabddpm-own/manifest.json").path))
     }
 
-    func assertFails(_ arguments: [String], mentions fragments: [String], file: StaticString = #filePath, line: UInt = #line) throws {
-        let result = try run(arguments)
-        XCTAssertNotEqual(result.status, 0, result.stderr, file: file, line: line)
-        for fragment in fragments {
-            XCTAssertTrue(result.stderr.contains(fragment), "expected \"\(fragment)\" in: \(result.stderr)", file: file, line: line)
-        }
-        XCTAssertFalse(FileManager.default.fileExists(atPath: outputs.path), "wrote output despite the error", file: file, line: line)
-    }
-
     func testBadInputStopsWithAClearMessageAndNoOutput() throws {
-        try assertFails(["--csv", root.appendingPathComponent("absent.csv").path], mentions: ["absent.csv"])
-        try assertFails(["--bogus"], mentions: ["--bogus"])
-        try assertFails(["--profile", "smoke", "--models", "gan"], mentions: ["gan"])
+        try assertRefused(["--csv", root.appendingPathComponent("absent.csv").path], mentioning: ["absent.csv"])
+        try assertRefused(["--bogus"], mentioning: ["--bogus"])
+        try assertRefused(["--profile", "smoke", "--models", "gan"], mentioning: ["gan"])
         let ragged = try writeToyCSV("ragged.csv") { $0[4] += ",extra" }
-        try assertFails(["--csv", ragged.path], mentions: ["ragged.csv:5", "column 5"])
+        try assertRefused(["--csv", ragged.path], mentioning: ["ragged.csv:5", "column 5"])
         let empty = try writeToyCSV("empty.csv") { $0[7] = "0.5,,red,yes" }
-        try assertFails(["--csv", empty.path], mentions: ["empty.csv:8", "column 2 (x2)", "empty cell"])
+        try assertRefused(["--csv", empty.path], mentioning: ["empty.csv:8", "column 2 (x2)", "empty cell"])
         let schema = root.appendingPathComponent("schema.json")
         try #"{"columns": [{"name": "x1", "kind": "numeric"}, {"name": "x2", "kind": "numeric"}, {"name": "c", "kind": "categorical"}, {"name": "y", "kind": "categorical"}], "target": "y", "task": "binclass"}"#
             .write(to: schema, atomically: true, encoding: .utf8)
         let text = try writeToyCSV("text.csv") { $0[10] = "abc,1,red,yes" }
-        try assertFails(["--csv", text.path, "--schema", schema.path], mentions: ["text.csv:11", "column 1 (x1)"])
+        try assertRefused(["--csv", text.path, "--schema", schema.path], mentioning: ["text.csv:11", "column 1 (x1)"])
         let constant = try writeToyCSV("constant.csv") { lines in
             lines = lines.enumerated().map { $0.offset == 0 ? $0.element : $0.element.replacingOccurrences(of: ",no", with: ",yes") }
         }
-        try assertFails(["--csv", constant.path, "--schema", schema.path], mentions: ["constant.csv", "constant"])
+        try assertRefused(["--csv", constant.path, "--schema", schema.path], mentioning: ["constant.csv", "constant"])
         let single = try writeToyCSV("single.csv") { $0[3] = "0.1,1,red,maybe" }
-        try assertFails(["--csv", single.path, "--schema", schema.path], mentions: ["single.csv:4", "column 4 (y)", "maybe"])
+        try assertRefused(["--csv", single.path, "--schema", schema.path], mentioning: ["single.csv:4", "column 4 (y)", "maybe"])
     }
 }

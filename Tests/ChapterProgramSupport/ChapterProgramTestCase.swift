@@ -47,4 +47,35 @@ open class ChapterProgramTestCase: XCTestCase {
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
+
+    /// Every file under `directory` (the data cache `.cache/` aside) with its bytes.
+    public func snapshot(_ directory: URL) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: directory.path)
+        while let path = enumerator?.nextObject() as? String {
+            if path == ".cache" || path.hasPrefix(".cache/") { continue }
+            var isDirectory: ObjCBool = false
+            let url = directory.appendingPathComponent(path)
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files[path] = try Data(contentsOf: url)
+            }
+        }
+        return files
+    }
+
+    /// Runs the program expecting a refusal: a non-zero exit, every fragment in standard error, no crash trace,
+    /// and the test's root exactly as before (nothing written, nothing earlier overwritten; the data cache aside).
+    public func assertRefused(_ arguments: [String], root: String? = nil, mentioning fragments: [String],
+                              file: StaticString = #filePath, line: UInt = #line) throws {
+        let before = try snapshot(self.root)
+        let result = try run(arguments, root: root)
+        XCTAssertNotEqual(result.status, 0, result.stderr, file: file, line: line)
+        for fragment in fragments {
+            XCTAssertTrue(result.stderr.contains(fragment), "expected \"\(fragment)\" in: \(result.stderr)", file: file, line: line)
+        }
+        XCTAssertFalse(result.stderr.contains("Fatal error"), result.stderr, file: file, line: line)
+        let after = try snapshot(self.root)
+        XCTAssertEqual(after.keys.sorted(), before.keys.sorted(), "files written or removed despite the refusal", file: file, line: line)
+        XCTAssertEqual(after, before, "files changed despite the refusal", file: file, line: line)
+    }
 }

@@ -6,6 +6,7 @@ import XCTest
 /// file, line and column, a non-zero exit and nothing written.
 final class OwnSeriesTests: ChapterProgramTestCase {
     override var program: String { "talk" }
+    let smoke = ["--profile", "smoke"]
 
     /// 200 daily rows from 2021-01-01 (date, a, b, label): a = sin(0.3·t) plus a little noise, b = 10 + 5·cos(0.2·t),
     /// label a text column. `edit` changes lines (0 is the header) before writing.
@@ -30,8 +31,6 @@ final class OwnSeriesTests: ChapterProgramTestCase {
         try lines.joined(separator: "\n").appending("\n").write(to: url, atomically: true, encoding: .utf8)
         return url
     }
-
-    var outputs: [URL] { [root.appendingPathComponent("reports"), root.appendingPathComponent("figures")] }
 
     func testOwnSeriesRunEndToEnd() throws {
         let csv = try writeSeriesCSV()
@@ -85,40 +84,27 @@ final class OwnSeriesTests: ChapterProgramTestCase {
         XCTAssertTrue(page.contains("Provenance"))
     }
 
-    func assertFails(_ arguments: [String], mentions fragments: [String], file: StaticString = #filePath, line: UInt = #line) throws {
-        let result = try run(["--profile", "smoke"] + arguments)
-        XCTAssertNotEqual(result.status, 0, result.stderr, file: file, line: line)
-        for fragment in fragments {
-            XCTAssertTrue(result.stderr.contains(fragment), "expected \"\(fragment)\" in: \(result.stderr)", file: file, line: line)
-        }
-        XCTAssertFalse(result.stderr.contains("Fatal error"), result.stderr, file: file, line: line)
-        for url in outputs {
-            XCTAssertFalse(FileManager.default.fileExists(atPath: url.path), "wrote \(url.lastPathComponent) despite the error",
-                           file: file, line: line)
-        }
-    }
-
     func testBadOptionsAndFilesStopBeforeAnythingIsWritten() throws {
-        try assertFails(["--csv", root.appendingPathComponent("absent.csv").path], mentions: ["absent.csv", "no such file"])
+        try assertRefused(smoke + ["--csv", root.appendingPathComponent("absent.csv").path], mentioning: ["absent.csv", "no such file"])
         let good = try writeSeriesCSV()
-        try assertFails(["--columns", "a"], mentions: ["need --csv"])
-        try assertFails(["--csv", good.path, "--only", "gan-math"], mentions: ["--csv and --only"])
-        try assertFails(["--csv", good.path, "--columns", "a,a"], mentions: ["'a' is listed twice"])
-        try assertFails(["--csv", good.path, "--columns", "a,zz"], mentions: ["series.csv:1", "no column named zz", "date, a, b, label"])
-        try assertFails(["--csv", good.path, "--date-column", "day"], mentions: ["series.csv:1", "no column named day"])
-        try assertFails(["--csv", good.path, "--date-column", "date", "--columns", "a,date"],
-                        mentions: ["series.csv:1, column 1 (date)", "date is the date column"])
-        try assertFails(["--csv", good.path, "--columns", "a,label"],
-                        mentions: ["series.csv:2, column 4 (label)", "\"even\" is not a number"])
-        try assertFails(["--csv", good.path, "--sequence-length", "101"],
-                        mentions: ["series.csv:201", "200 rows, fewer than two windows of 101 steps", "--sequence-length 100 or less"])
+        try assertRefused(smoke + ["--columns", "a"], mentioning: ["need --csv"])
+        try assertRefused(smoke + ["--csv", good.path, "--only", "gan-math"], mentioning: ["--csv and --only"])
+        try assertRefused(smoke + ["--csv", good.path, "--columns", "a,a"], mentioning: ["'a' is listed twice"])
+        try assertRefused(smoke + ["--csv", good.path, "--columns", "a,zz"], mentioning: ["series.csv:1", "no column named zz", "date, a, b, label"])
+        try assertRefused(smoke + ["--csv", good.path, "--date-column", "day"], mentioning: ["series.csv:1", "no column named day"])
+        try assertRefused(smoke + ["--csv", good.path, "--date-column", "date", "--columns", "a,date"],
+                        mentioning: ["series.csv:1, column 1 (date)", "date is the date column"])
+        try assertRefused(smoke + ["--csv", good.path, "--columns", "a,label"],
+                        mentioning: ["series.csv:2, column 4 (label)", "\"even\" is not a number"])
+        try assertRefused(smoke + ["--csv", good.path, "--sequence-length", "101"],
+                        mentioning: ["series.csv:201", "200 rows, fewer than two windows of 101 steps", "--sequence-length 100 or less"])
     }
 
     func testBadCellsAndDatesNameTheirLineAndColumn() throws {
         func check(_ name: String, _ arguments: [String], _ edit: (inout [String]) -> Void,
                    _ fragments: [String], line: UInt = #line) throws {
             let csv = try writeSeriesCSV(name, edit: edit)
-            try assertFails(["--csv", csv.path] + arguments, mentions: fragments, line: line)
+            try assertRefused(smoke + ["--csv", csv.path] + arguments, mentioning: fragments, line: line)
         }
         let dated = ["--date-column", "date"]
         try check("gap.csv", dated, { $0[5] = "2021-01-05,,10,odd" }, ["gap.csv:6, column 2 (a)", "a gap in the series"])
