@@ -82,7 +82,7 @@ let package = Package(
         ], path: "chapters/3-tabddpm", exclude: ["chapter.md"]),
 
         .executableTarget(name: "Bench", dependencies: [
-            "Tensor", "NN", "GPVAE", "DiffusionFeatures", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Tensor", "NN", "GPVAE", "DiffusionFeatures", "Datasets", "TabularDiffusion", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),

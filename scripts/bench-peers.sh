@@ -5,7 +5,7 @@
 # Usage: scripts/bench-peers.sh        (after `make build`)
 # Environment, all optional:
 #   THREADS="1 2"            thread counts to measure
-#   WORKLOADS=mlp,unet,gru,gpvae,ddpm,ddpm-features   workloads to measure (JAX has peers of the first three only)
+#   WORKLOADS=mlp,unet,gru,gpvae,ddpm,ddpm-features,tabddpm   workloads to measure (JAX has peers of mlp, unet, gru and tabddpm)
 #   STEPS=10                 timed steps per workload and run (after 3 warm-up steps)
 #   ROUNDS=1                 repeat everything; the table shows the median over rounds
 #   KIT_BENCH=.build/release/kit-bench
@@ -19,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 THREADS=${THREADS:-"1 2"}
-WORKLOADS=${WORKLOADS:-mlp,unet,gru,gpvae,ddpm,ddpm-features}
+WORKLOADS=${WORKLOADS:-mlp,unet,gru,gpvae,ddpm,ddpm-features,tabddpm}
 STEPS=${STEPS:-10}
 ROUNDS=${ROUNDS:-1}
 KIT_BENCH=${KIT_BENCH:-.build/release/kit-bench}
@@ -65,7 +65,7 @@ for round in $(seq "$ROUNDS"); do
     for w in ${WORKLOADS//,/ }; do
       echo "== round $round, threads $t, $w" | tee -a "$log"
       "$KIT_BENCH" --threads "$t" --workloads "$w" --steps "$STEPS" --json "$ours" 2>&1 | tee -a "$log"
-      if [ -n "$jax_python" ] && [[ "$w" =~ ^(mlp|unet|gru)$ ]]; then
+      if [ -n "$jax_python" ] && [[ "$w" =~ ^(mlp|unet|gru|tabddpm)$ ]]; then
         "$jax_python" bench/peers/jax_bench.py --threads "$t" --workloads "$w" --steps "$STEPS" \
           --json "$jax" 2>&1 | tee -a "$log"
       fi
@@ -95,7 +95,7 @@ def load(path):
     return runs, name
 
 
-ORDER = ["mlp", "unet", "gru", "gpvae", "ddpm", "ddpm-features"]
+ORDER = ["mlp", "unet", "gru", "gpvae", "ddpm", "ddpm-features", "tabddpm"]
 ours, _ = load(ours_file)
 peers = [(label, *load(path)) for label, path in (("JAX", jax_file), ("PyTorch", torch_file))]
 peers = [(label, runs, name) for label, runs, name in peers if runs]

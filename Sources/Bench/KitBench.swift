@@ -9,13 +9,13 @@ import Tensor
 struct KitBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kit-bench",
-        abstract: "Steps per second of the MLP, small-UNet and GRU training workloads.")
+        abstract: "Steps per second of the training workloads the chapters depend on.")
 
     @Option(help: "Threads for OpenBLAS and the core's own kernels.")
     var threads = 1
 
     @Option(help: "Workloads to run: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")) (comma-separated).")
-    var workloads = "mlp,mlp-gemm,unet,gru,gpvae,banded-10,banded-100,banded-1000,ddpm,ddpm-features,mae,vae"
+    var workloads = "mlp,mlp-gemm,unet,gru,gpvae,banded-10,banded-100,banded-1000,ddpm,ddpm-features,mae,vae,tabddpm"
 
     @Option(help: "Timed steps per workload (after warm-up).")
     var steps = 10
@@ -67,7 +67,7 @@ func append(_ data: Data, to path: String) throws {
 
 enum Workload: String, CaseIterable {
     case mlp, mlpGEMM = "mlp-gemm", unet, gru, gpvae, banded10 = "banded-10", banded100 = "banded-100", banded1000 = "banded-1000", ddpm
-    case ddpmFeatures = "ddpm-features", mae, vae
+    case ddpmFeatures = "ddpm-features", mae, vae, tabddpm
 
     var summary: String {
         switch self {
@@ -81,6 +81,7 @@ enum Workload: String, CaseIterable {
         case .ddpmFeatures: "chapter 2's feature reading: 8 images × t = 50, 150, 250 through the DDPM's U-Net, 3 decoder blocks upsampled to 32×32 (8,192 pixels × 672 features a step)"
         case .mae: "chapter 2's MAE: ViT 128 × 4 on 16 of 64 patches, decoder 64 × 2, batch 64, clip, Adam"
         case .vae: "chapter 2's convolutional VAE: 32/64/128 channels, latent 16 × 8 × 8, batch 64, clip, Adam"
+        case .tabddpm: "chapter 3's TabDDPM step on adult's shapes (6 numeric, 8 categorical of 102 levels, 2 classes): MLP 256-1024×4-256, batch 4096, T = 100, Gaussian + multinomial loss, AdamW, EMA"
         }
     }
 
@@ -152,6 +153,9 @@ enum Workload: String, CaseIterable {
             let model = ConvolutionalVAE(configuration: ConvolutionalVAEConfiguration(), seed: 0)
             let images = rng.uniform([64, 3, 32, 32], low: -1, high: 1)
             trainStep = { try! model.train(on: images, steps: 1, seed: 0) }
+        case .tabddpm:
+            // The step lives inside TabDDPM's training loop: timed between its progress calls.
+            return TabDDPMWorkload.stepTimes(steps: steps, rng: rng)
         }
         for _ in 0..<3 { trainStep() }
         return (0..<steps).map { _ in

@@ -4,7 +4,7 @@ import argparse
 import os
 import sys
 
-WORKLOADS = ("mlp", "unet", "gru", "gpvae", "ddpm", "ddpm-features")
+WORKLOADS = ("mlp", "unet", "gru", "gpvae", "ddpm", "ddpm-features", "tabddpm")
 SUMMARIES = {
     "mlp": "MLP 64→512→1024→1024→512→64, ReLU, batch 4096, MSE, Adam",
     "unet": "UNet 32×32, batch 32, channels 64/128, GroupNorm+SiLU, attention at 8×8, MSE, Adam",
@@ -13,6 +13,8 @@ SUMMARIES = {
     "ddpm": "chapter 2's DDPM: U-Net 32/64/128 at 32×32, batch 64, timestep embedding, ε-MSE, clip, Adam",
     "ddpm-features": "chapter 2's feature reading: 8 images × t = 50, 150, 250 through the DDPM's U-Net, 3 decoder "
                      "blocks upsampled to 32×32 (8,192 pixels × 672 features a step)",
+    "tabddpm": "chapter 3's TabDDPM step on adult's shapes (6 numeric, 8 categorical of 102 levels, 2 classes): MLP "
+               "256-1024×4-256, batch 4096, T = 100, Gaussian + multinomial loss, AdamW, EMA",
 }
 
 

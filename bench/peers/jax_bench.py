@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""JAX peer of `kit-bench`: the same three training workloads, timed the same way.
+"""JAX peer of `kit-bench`: four of its training workloads, timed the same way.
 
 Workloads (see Sources/Bench/KitBench.swift and Sources/Bench/BenchUNet.swift for the originals):
   mlp   MLP 64→512→1024→1024→512→64, ReLU between layers, batch 4096, MSE vs normal targets, Adam lr 1e-3
@@ -7,6 +7,8 @@ Workloads (see Sources/Bench/KitBench.swift and Sources/Bench/BenchUNet.swift fo
         Adam lr 1e-4
   gru   3-layer GRU (batch-first, input 6, hidden 24), sequence 24, batch 128, Linear 24→6 + sigmoid,
         MSE vs uniform targets, Adam lr 1e-3
+  tabddpm  chapter 3's TabDDPM step at adult's shapes (as torch_bench.py's TabDDPMStep), Adam lr 2.01e-3 (AdamW
+        without weight decay) and an EMA of the weights
 
 One training step is a single jitted function: value_and_grad of the loss, then the Adam update (optax if it
 is installed, otherwise the hand-written Adam below with PyTorch's formula). Parameters and optimiser state are
@@ -28,7 +30,7 @@ import time
 
 from common import SUMMARIES, parse_arguments, pin_threads
 
-JAX_WORKLOADS = ("mlp", "unet", "gru")
+JAX_WORKLOADS = ("mlp", "unet", "gru", "tabddpm")
 ARGS = parse_arguments("JAX", "CPUs to pin to (and XLA's thread count).", known=JAX_WORKLOADS)
 CPUS = pin_threads(ARGS.threads, "jax_bench")
 # XLA reads its flags at import: one thread also turns off its multi-threaded Eigen kernels.
@@ -282,7 +284,78 @@ def gru_workload(keys, layer_count=3, input_size=6, hidden=24):
     return params, loss, (x, y), 1e-3
 
 
-BUILDERS = {"mlp": mlp_workload, "unet": unet_workload, "gru": gru_workload}
+# MARK: TabDDPM (chapter 3's TabularDenoiser and Gaussian + multinomial diffusion loss)
+
+ADULT_NUMERIC, ADULT_LEVELS = 6, (9, 16, 7, 15, 6, 5, 2, 42)
+
+
+def tabddpm_workload(keys, rows=8192, batch=4096, timesteps=100, widths=(256, 1024, 1024, 1024, 1024, 256)):
+    """The step of torch_bench.py's TabDDPMStep: batch, steps, noise and noised categories are drawn inside the jitted
+    step from a key passed as data (the same key every step: the work is the same whatever the draw)."""
+    width = sum(ADULT_LEVELS)
+    offsets = [sum(ADULT_LEVELS[:f]) for f in range(len(ADULT_LEVELS))]
+    levels = jnp.concatenate([jnp.full((k,), float(k)) for k in ADULT_LEVELS])
+    steps = jnp.arange(timesteps + 1, dtype=jnp.float32) / timesteps
+    f = jnp.cos((steps + 0.008) / 1.008 * jnp.pi / 2) ** 2
+    alphas = 1 - jnp.minimum(1 - f[1:] / f[:-1], 0.999)
+    alpha_bar = jnp.cumprod(alphas)
+    sizes = (128,) + tuple(widths)
+    inputs = ADULT_NUMERIC + width
+    params = {"projection": linear_init(keys, inputs, 128), "time_hidden": linear_init(keys, 128, 128),
+              "time_output": linear_init(keys, 128, 128),
+              "labels": jax.random.normal(keys(), (2, 128), jnp.float32),
+              "blocks": [linear_init(keys, sizes[i], sizes[i + 1]) for i in range(len(widths))],
+              "head": linear_init(keys, widths[-1], inputs)}
+    numeric = jax.random.normal(keys(), (rows, ADULT_NUMERIC), jnp.float32)
+    codes = jnp.stack([jax.random.randint(keys(), (rows,), 0, k) for k in ADULT_LEVELS], 1)
+    labels = jax.random.randint(keys(), (rows,), 0, 2)
+
+    def per_level(x, body):
+        return jnp.concatenate([body(x[:, o:o + k]) for o, k in zip(offsets, ADULT_LEVELS)], 1)
+
+    def one_hot(c):
+        return jnp.concatenate([jax.nn.one_hot(c[:, i], k) for i, k in enumerate(ADULT_LEVELS)], 1)
+
+    def loss(p, key):
+        k = jax.random.split(key, 6)
+        r = jax.random.randint(k[0], (batch,), 0, rows)
+        x0, c0, y = numeric[r], codes[r], labels[r]
+        t = jax.random.randint(k[1], (batch,), 0, timesteps)
+        noise = jax.random.normal(k[2], x0.shape)
+        a = alpha_bar[t][:, None]
+        noisy = jnp.sqrt(a) * x0 + jnp.sqrt(1 - a) * noise
+        uniform = (jax.random.uniform(k[4], c0.shape) * jnp.array(ADULT_LEVELS)).astype(jnp.int32)
+        current = jnp.where(jax.random.uniform(k[3], c0.shape) < a, c0, uniform)
+        start, now = one_hot(c0), one_hot(current)
+        frequencies = jnp.exp(-jnp.log(10000.0) * jnp.arange(64) / 64)
+        angles = t.astype(jnp.float32)[:, None] * frequencies[None]
+        embedding = linear(p["time_output"], silu(linear(p["time_hidden"],
+                                                         jnp.concatenate([jnp.cos(angles), jnp.sin(angles)], 1))))
+        x = jnp.concatenate([noisy, jnp.where(now > 0, 0.0, jnp.log(1e-30))], 1)
+        h = linear(p["projection"], x) + embedding + silu(p["labels"][y])
+        for block in p["blocks"]:
+            h = jax.nn.relu(linear(block, h))
+        output = linear(p["head"], h)
+        gaussian = mse(output[:, :ADULT_NUMERIC], noise)
+        previous = jnp.maximum(t - 1, 0)
+        log_start = per_level(output[:, ADULT_NUMERIC:], lambda z: jax.nn.log_softmax(z, 1))
+        shifted = log_start + jnp.where(t > 0, jnp.log(alpha_bar[previous]), 0.0)[:, None]
+        mixture = jnp.where(t > 0, jnp.log(1 - alpha_bar[previous]), -1e4)[:, None] - jnp.log(levels)
+        alpha = alphas[t][:, None]
+        on = jnp.log(alpha + (1 - alpha) / levels)
+        off = jnp.log(1 - alpha) - jnp.log(levels)
+        unnormalised = jnp.logaddexp(shifted, mixture) + jnp.where(now > 0, on, off)
+        log_model = per_level(unnormalised, lambda z: z - jax.scipy.special.logsumexp(z, 1, keepdims=True))
+        keep = jnp.where(t > 0, alpha_bar[previous], 1.0)[:, None]
+        truth = (keep * start + (1 - keep) / levels) * (alpha * now + (1 - alpha) / levels)
+        truth = per_level(truth, lambda z: z / z.sum(1, keepdims=True))
+        target = lax.stop_gradient(jnp.where((t == 0)[:, None], start, truth))
+        return gaussian - (target * log_model).sum() * timesteps / (len(ADULT_LEVELS) * batch)
+
+    return params, loss, (keys(),), 2.01e-3
+
+
+BUILDERS = {"mlp": mlp_workload, "unet": unet_workload, "gru": gru_workload, "tabddpm": tabddpm_workload}
 
 
 # MARK: Timing
@@ -293,8 +366,17 @@ def measure(workload, steps):
     optimizer = Adam(learning_rate)
     state = optimizer.init(params)
 
+    # TabDDPM keeps an exponential moving average of the weights, updated after every step (decay 0.999).
+    averaged = workload == "tabddpm"
+    state = (state, jax.tree_util.tree_map(jnp.copy, params)) if averaged else state
+
     def train_step(params, state, *data):
         value, grads = jax.value_and_grad(loss)(params, *data)
+        if averaged:
+            state, ema = state
+            params, state = optimizer.apply(params, grads, state)
+            ema = jax.tree_util.tree_map(lambda e, p: e * 0.999 + p * 0.001, ema, params)
+            return params, (state, ema), value
         params, state = optimizer.apply(params, grads, state)
         return params, state, value
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch peer of `kit-bench`: the same three training workloads, timed the same way.
+"""PyTorch peer of `kit-bench`: the same training workloads, timed the same way.
 
 Workloads (see Sources/Bench/KitBench.swift and Sources/Bench/BenchUNet.swift for the originals):
   mlp   MLP 64→512→1024→1024→512→64, ReLU between layers, batch 4096, MSE vs normal targets, Adam lr 1e-3
@@ -7,6 +7,8 @@ Workloads (see Sources/Bench/KitBench.swift and Sources/Bench/BenchUNet.swift fo
         Adam lr 1e-4
   gru   3-layer nn.GRU (batch-first, input 6, hidden 24), sequence 24, batch 128, Linear 24→6 + sigmoid,
         MSE vs uniform targets, Adam lr 1e-3
+  gpvae, ddpm, ddpm-features   chapters 1 and 2's steps (classes below)
+  tabddpm  chapter 3's TabDDPM step at adult's shapes (TabDDPMStep below), AdamW lr 2.01e-3 and an EMA
 
 Eager mode, float32, NCHW (PyTorch's default layout), torch.optim.Adam with its defaults. One step is
 forward, MSE, backward, optimizer.step(), zero_grad(), as in the kit. Timing: 3 warm-up steps, then --steps
@@ -20,6 +22,7 @@ Usage: python bench/peers/torch_bench.py --threads 1 --steps 10 --workloads mlp,
 
 import datetime
 import json
+import math
 import os
 import sys
 import time
@@ -256,6 +259,96 @@ class DDPMStep(nn.Module):
         return torch.cat(parts, 1)
 
 
+# MARK: TabDDPM (chapter 3's TabularDenoiser and Gaussian + multinomial diffusion loss)
+
+# adult's columns: 6 numeric, 8 categorical with these level counts (102 one-hot columns), 2 classes.
+ADULT_NUMERIC, ADULT_LEVELS = 6, (9, 16, 7, 15, 6, 5, 2, 42)
+
+
+class TabDDPMStep(nn.Module):
+    """One TabDDPM training step at the reference's adult config, as kit-bench's `tabddpm` runs it: the denoiser
+    (noisy row → 128 plus the time and class embeddings, Linear → ReLU through 256-1024×4-256, one output per input
+    column) on [numeric | log one-hot] rows, ε-MSE on the numeric part, the multinomial diffusion loss in log space on
+    the categorical part (the model's posterior with x̂₀ = softmax of its logits, cross-entropy against the exact
+    posterior), cosine schedule, T = 100, batch 4,096 drawn from 8,192 rows, AdamW and an EMA of the weights."""
+
+    def __init__(self, generator, rows=8192, batch=4096, timesteps=100, widths=(256, 1024, 1024, 1024, 1024, 256)):
+        super().__init__()
+        self.generator, self.batch, self.timesteps = generator, batch, timesteps
+        self.numeric = torch.randn(rows, ADULT_NUMERIC, generator=generator)
+        self.codes = torch.stack([torch.randint(0, k, (rows,), generator=generator) for k in ADULT_LEVELS], 1)
+        self.labels = torch.randint(0, 2, (rows,), generator=generator)
+        self.offsets = [sum(ADULT_LEVELS[:f]) for f in range(len(ADULT_LEVELS))]
+        self.width = sum(ADULT_LEVELS)
+        self.log_levels = torch.cat([torch.full((k,), math.log(k)) for k in ADULT_LEVELS])
+        steps = torch.arange(timesteps + 1, dtype=torch.float64) / timesteps
+        f = torch.cos((steps + 0.008) / 1.008 * math.pi / 2) ** 2
+        betas = (1 - f[1:] / f[:-1]).clamp(max=0.999)
+        alphas = 1 - betas
+        alpha_bar = torch.cumprod(alphas, 0)
+        self.alpha_bar, self.alphas = alpha_bar.float(), alphas.float()
+        self.log_alpha_bar, self.log_one_minus_alpha_bar = alpha_bar.log().float(), (1 - alpha_bar).log().float()
+        self.log_one_minus_alpha = (1 - alphas).log().float()
+        inputs = ADULT_NUMERIC + self.width
+        self.projection = nn.Linear(inputs, 128)
+        self.time_hidden, self.time_output = nn.Linear(128, 128), nn.Linear(128, 128)
+        self.label_embedding = nn.Embedding(2, 128)
+        sizes = (128,) + tuple(widths)
+        self.blocks = nn.ModuleList([nn.Linear(sizes[i], sizes[i + 1]) for i in range(len(widths))])
+        self.head = nn.Linear(widths[-1], inputs)
+        self.ema = [p.detach().clone() for p in self.parameters()]
+
+    def forward(self, x, t, labels):
+        frequencies = torch.exp(-math.log(10000.0) * torch.arange(64) / 64)
+        angles = t.float()[:, None] * frequencies[None]
+        embedding = self.time_output(F.silu(self.time_hidden(torch.cat([torch.cos(angles), torch.sin(angles)], 1))))
+        h = self.projection(x) + embedding + F.silu(self.label_embedding(labels))
+        for block in self.blocks:
+            h = F.relu(block(h))
+        return self.head(h)
+
+    def per_level(self, x, body):
+        return torch.cat([body(x[:, o:o + k]) for o, k in zip(self.offsets, ADULT_LEVELS)], 1)
+
+    def loss(self):
+        rows = torch.randint(0, self.numeric.shape[0], (self.batch,), generator=self.generator)
+        x0, codes, labels = self.numeric[rows], self.codes[rows], self.labels[rows]
+        t = torch.randint(0, self.timesteps, (self.batch,), generator=self.generator)
+        noise = torch.randn(x0.shape, generator=self.generator)
+        a = self.alpha_bar[t][:, None]
+        noisy = a.sqrt() * x0 + (1 - a).sqrt() * noise
+        keep = torch.rand(codes.shape, generator=self.generator) < a
+        uniform = (torch.rand(codes.shape, generator=self.generator) * torch.tensor(ADULT_LEVELS)).long()
+        current = torch.where(keep, codes, uniform)
+        start = torch.cat([F.one_hot(codes[:, f], k) for f, k in enumerate(ADULT_LEVELS)], 1).float()
+        now = torch.cat([F.one_hot(current[:, f], k) for f, k in enumerate(ADULT_LEVELS)], 1).float()
+        output = self(torch.cat([noisy, torch.where(now > 0, 0.0, math.log(1e-30))], 1), t, labels)
+        gaussian = F.mse_loss(output[:, :ADULT_NUMERIC], noise)
+        # log p(x_{t−1} | x_t) with x̂₀ = softmax(logits) per column, mixed with the uniform in log space.
+        previous = (t - 1).clamp(min=0)
+        log_start = self.per_level(output[:, ADULT_NUMERIC:], lambda z: F.log_softmax(z, 1))
+        shifted = log_start + torch.where(t > 0, self.log_alpha_bar[previous], 0.0)[:, None]
+        mixture = torch.where(t > 0, self.log_one_minus_alpha_bar[previous], -1e4)[:, None] - self.log_levels
+        alpha = self.alphas[t][:, None]
+        on = torch.log(alpha + (1 - alpha) / self.log_levels.exp())
+        off = self.log_one_minus_alpha[t][:, None] - self.log_levels
+        unnormalised = torch.logaddexp(shifted, mixture) + torch.where(now > 0, on, off)
+        log_model = self.per_level(unnormalised, lambda z: z - torch.logsumexp(z, 1, keepdim=True))
+        with torch.no_grad():
+            keep_previous = torch.where(t > 0, self.alpha_bar[previous], 1.0)[:, None]
+            levels = self.log_levels.exp()
+            truth = (keep_previous * start + (1 - keep_previous) / levels) * (alpha * now + (1 - alpha) / levels)
+            truth = self.per_level(truth, lambda z: z / z.sum(1, keepdim=True))
+            target = torch.where((t == 0)[:, None], start, truth)
+        scale = self.timesteps / (len(ADULT_LEVELS) * self.batch)
+        return gaussian - (target * log_model).sum() * scale
+
+    @torch.no_grad()
+    def update_ema(self, decay=0.999):
+        torch._foreach_mul_(self.ema, decay)
+        torch._foreach_add_(self.ema, [p.detach() for p in self.parameters()], alpha=1 - decay)
+
+
 # MARK: Workloads
 
 def build(workload, generator):
@@ -284,6 +377,8 @@ def build(workload, generator):
         return DDPMStep(generator), None, None, 2e-4
     if workload == "ddpm-features":
         return DDPMStep(generator), torch.rand(8, 3, 32, 32, generator=generator) * 2 - 1, None, 2e-4
+    if workload == "tabddpm":
+        return TabDDPMStep(generator), None, None, 2.01e-3
     raise ValueError(workload)
 
 
@@ -293,7 +388,10 @@ def measure(workload, steps):
     generator = torch.Generator().manual_seed(0)
     model, x, y, learning_rate = build(workload, generator)
     model.train()
-    optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
+    if workload == "tabddpm":
+        optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0)
+    else:
+        optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
     count = sum(p.numel() for p in model.parameters())
 
     def step():
@@ -304,11 +402,16 @@ def measure(workload, steps):
             loss = model.loss()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 10000 if workload == "gpvae" else 1)
+        elif workload == "tabddpm":
+            loss = model.loss()
+            loss.backward()
         else:
             loss = F.mse_loss(model(x), y)
             loss.backward()
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
+        if workload == "tabddpm":
+            model.update_ema()
         return loss
 
     for _ in range(3):
