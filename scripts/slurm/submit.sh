@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs a chapter on a Slurm cluster: one array job with a task per cell (`--plan`), then a job that waits for
+# the whole array and assembles the tables from the shared cache.
+#
+# Usage: scripts/slurm/submit.sh [options] [-- chapter options]
+#   --program PATH   the chapter program (default: .build/release/chapter3 of this checkout; build it first)
+#   --root DIR       the output root, on a file system every node sees: its .cache/ is the cells' shared cache
+#                    and it needs data/ and .cache/data/ (make data) and paper/ (default: this checkout)
+#   --cpus N         CPUs (and threads) per cell and for the assembly (default 1)
+#   --indices LIST   submit only these array indices (e.g. 3,7 to rerun failed cells), then a new assembly
+#   --wait           return when the assembly has ended, with its exit status
+# Chapter options (--profile, --seed, --datasets, --models, --csv …) follow `--` and go to every job.
+# Cluster options come from sbatch's environment variables: SBATCH_PARTITION, SBATCH_ACCOUNT, SBATCH_TIMELIMIT, ….
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
+here="$repo/scripts/slurm"
+program="$repo/.build/release/chapter3" root="$repo" cpus=1 indices="" wait=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --program) program="$(realpath "$2")"; shift 2 ;;
+    --root) root="$(realpath "$2")"; shift 2 ;;
+    --cpus) cpus="$2"; shift 2 ;;
+    --indices) indices="$2"; shift 2 ;;
+    --wait) wait=(--wait); shift ;;
+    --) shift; break ;;
+    *) echo "submit: unknown option $1 (see the usage at the top of $0)" >&2; exit 2 ;;
+  esac
+done
+[ -x "$program" ] || { echo "submit: no program at $program (build it: swift build -c release --product chapter3)" >&2; exit 2; }
+command -v sbatch >/dev/null || { echo "submit: sbatch not found (is this a Slurm login node?)" >&2; exit 2; }
+
+jobs="$root/.cache/slurm"
+mkdir -p "$jobs/logs"
+# The plan only lists ids (nothing is measured, so nothing trains on the login node); written whole or not at all.
+plan="$jobs/plan-$(date -u +%Y%m%dT%H%M%S)-$$.txt"
+"$program" --plan --plan-format ids --root "$root" "$@" > "$plan.tmp"
+mv "$plan.tmp" "$plan"
+count=$(wc -l < "$plan")
+[ "$count" -gt 0 ] || { echo "submit: the plan in $plan has no cells" >&2; exit 1; }
+
+cells=$(sbatch --parsable --array="${indices:-0-$((count - 1))}" --cpus-per-task="$cpus" \
+  --output="$jobs/logs/cell-%A_%a.log" "$here/cells.sbatch" "$program" "$plan" "$root" "$@")
+cells="${cells%%;*}"
+echo "submit: $count cells in $plan; array job $cells (logs: $jobs/logs/cell-${cells}_<index>.log)"
+echo "submit: rerun a failed cell with: $0 --root $root --indices <index> -- $*"
+[ ${#wait[@]} -eq 0 ] || echo "submit: waiting for the assembly job (after job $cells) to end"
+status=0
+assemble=$(sbatch --parsable "${wait[@]}" --dependency="afterok:$cells" --kill-on-invalid-dep=yes --cpus-per-task="$cpus" \
+  --output="$jobs/logs/assemble-%j.log" "$here/assemble.sbatch" "$program" "$root" "$@") || status=$?
+assemble="${assemble%%;*}"
+echo "submit: assembly job $assemble after job $cells (log: $jobs/logs/assemble-$assemble.log)"
+exit $status
