@@ -5,7 +5,8 @@ THREADS ?= 2
 PROFILE ?= default
 RELEASE = .build/release
 
-.PHONY: setup build test bench bench-chapter3 bench-peers report pdf clean verify-evaluator verify-imputers verify-baselines data
+.PHONY: setup build test bench bench-chapter3 bench-peers report pdf clean verify-evaluator verify-imputers verify-baselines data \
+	chapter3-cells test-slurm
 
 setup:
 	@scripts/setup.sh
@@ -54,6 +55,33 @@ $(eval $(call chapter,talk,goog-stocks nyc-weather))
 $(eval $(call chapter,chapter1,mnist-5k flare-avatar flare-layers pbcseq))
 $(eval $(call chapter,chapter2,flare-avatar flare-layers colin27-slices mni152-slices))
 $(eval $(call chapter,chapter3,adult diabetes telco-churn ames-housing shuttle))
+
+# Chapter 3's cells (`chapter3 --plan`) as separate processes, as many at once as make's -j allows, each with an equal
+# share of THREADS (at least 1); then the run that finds every cell cached and only writes tables and figures:
+# make -j 4 chapter3-cells PROFILE=default THREADS=4. Evaluators go first and tuning trials second, since the cells
+# after them need them.
+CELL_JOBS = $(or $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS))),1)
+CELL_THREADS = $(shell echo $$(( $(THREADS) / $(CELL_JOBS) > 0 ? $(THREADS) / $(CELL_JOBS) : 1 )))
+CELL_PLAN = .cache/chapter3-cells/plan.txt
+CELL_RUN = $(MAKE) --no-print-directory -f scripts/cells.mk PROGRAM=$(RELEASE)/chapter3 \
+	OPTIONS="--profile $(PROFILE) --threads $(CELL_THREADS) --root . $(ARGS)" CELLS=
+chapter3-cells: build
+	@scripts/data.sh adult diabetes telco-churn ames-housing shuttle
+	@mkdir -p $(dir $(CELL_PLAN))
+	$(RELEASE)/chapter3 --plan --plan-format ids --profile $(PROFILE) --root . $(ARGS) > $(CELL_PLAN).tmp
+	@mv $(CELL_PLAN).tmp $(CELL_PLAN)
+	@echo "chapter3-cells: $$(wc -l < $(CELL_PLAN)) cells, $(CELL_JOBS) at a time with $(CELL_THREADS) thread(s) each"
+	@$(CELL_RUN)"$$(grep -e '\.evaluator$$' $(CELL_PLAN))"
+	@$(CELL_RUN)"$$(grep -e '\.trial-[0-9]*$$' $(CELL_PLAN))"
+	@$(CELL_RUN)"$$(grep -v -e '\.evaluator$$' -e '\.trial-[0-9]*$$' $(CELL_PLAN))"
+	$(RELEASE)/chapter3 --cached-only --profile $(PROFILE) --threads $(THREADS) --root . $(ARGS)
+
+# A one-node Slurm cluster on this machine (installed from Debian if missing; run as root) runs the smoke profile as a
+# job array plus its assembly job; its tables must equal a local smoke run's byte for byte.
+test-slurm: build
+	@scripts/setup.sh slurmctld slurmd slurm-client munge
+	@scripts/data.sh diabetes
+	scripts/slurm/test-local.sh $(THREADS)
 
 # The paper's evaluator is CatBoost: score the real splits with PyPI catboost (private venv) and set the kit's
 # evaluator beside it in reports/evaluator-check.md.

@@ -22,6 +22,17 @@ extension ExperimentRun {
         for file in files {
             recordInput(file.url, sha256: file.sha256)
         }
-        return SHA256Hex.digest(of: files.map(\.sha256).joined(separator: "\n"))
+        return DataCatalog.digest(of: files)
+    }
+}
+
+extension DataCatalog {
+    /// The digest `ExperimentRun.recordCatalogInputs` returns, for a process that runs one cell and records no run.
+    public func inputDigest(named name: String) throws -> String {
+        Self.digest(of: try files(named: name))
+    }
+
+    static func digest(of files: [(url: URL, sha256: String)]) -> String {
+        SHA256Hex.digest(of: files.map(\.sha256).joined(separator: "\n"))
     }
 }

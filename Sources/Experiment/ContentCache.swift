@@ -1,5 +1,12 @@
 import Artifacts
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What a cached result depends on. Its SHA-256 names the cache file, so a change to any part — code, settings,
 /// data or seed — misses the cache instead of returning a stale value.
@@ -36,6 +43,10 @@ public struct CacheKey: Equatable, Sendable, CustomStringConvertible {
 ///
 /// Each file starts with a line holding the SHA-256 of its key and value, so a value edited by hand (or a file
 /// copied to another key's name) is noticed and recomputed rather than published as if computed.
+///
+/// Several processes may share one cache (the cells of a chapter run as parallel jobs, on one machine or on a
+/// cluster's shared folder): a value missing from the cache is computed under a lock on its key, so a second process
+/// that needs it waits and then reads it instead of computing it again.
 public struct ContentCache: Sendable {
     public let directory: URL
 
@@ -51,6 +62,9 @@ public struct ContentCache: Sendable {
     /// The stored value for `key` if there is a readable one; otherwise computes it, stores it and returns it.
     public func cached<Value: Codable>(key: CacheKey, compute: () throws -> Value) throws -> Value {
         if let value: Value = load(key) { return value }
+        let lock = KeyLock(url: lockURL(for: key))
+        defer { lock.release() }
+        if let value: Value = load(key) { return value }
         let value = try compute()
         try store(value, for: key)
         return value
@@ -60,9 +74,17 @@ public struct ContentCache: Sendable {
     nonisolated(nonsending)
     public func cached<Value: Codable>(key: CacheKey, compute: () async throws -> Value) async throws -> Value {
         if let value: Value = load(key) { return value }
+        let lock = KeyLock(url: lockURL(for: key))
+        defer { lock.release() }
+        if let value: Value = load(key) { return value }
         let value = try await compute()
         try store(value, for: key)
         return value
+    }
+
+    /// The hidden lock file beside the value's file; `RunOutputs` leaves it alone (only `.*.tmp` files are swept).
+    func lockURL(for key: CacheKey) -> URL {
+        directory.appendingPathComponent(".\(key.digest).lock")
     }
 
     /// The stored value, or nil when it is missing, fails its checksum or does not decode (both reported on
@@ -115,5 +137,40 @@ public struct ContentCache: Sendable {
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(
             positiveInfinity: "+Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return decoder
+    }
+}
+
+/// An exclusive advisory lock (`flock`) on one cache key, taken when created (waiting for another process that holds
+/// it) and released by `release()`, which also removes the lock file. A process that dies releases its locks.
+///
+/// When the lock file cannot be opened (a read-only cache, a file system without locks) the value is computed
+/// unlocked: two processes may then both compute it, and the atomic rename of `store` keeps the file whole.
+/// Removing the file on release is safe: a process that still waits on the removed file finds the value stored
+/// once it gets the lock, and one that arrives later makes a new lock file but finds the value first.
+final class KeyLock {
+    private let url: URL
+    private var descriptor: Int32
+
+    init(url: URL) {
+        self.url = url
+        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        descriptor = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return }
+        var locked = flock(descriptor, LOCK_EX | LOCK_NB) == 0
+        if !locked, errno == EWOULDBLOCK {
+            printToStandardError("cache: another process is computing \(url.lastPathComponent.dropFirst().dropLast(5)); waiting for it\n")
+            repeat { locked = flock(descriptor, LOCK_EX) == 0 } while !locked && errno == EINTR
+        }
+        if !locked {
+            close(descriptor)
+            descriptor = -1
+        }
+    }
+
+    func release() {
+        guard descriptor >= 0 else { return }
+        unlink(url.path)
+        close(descriptor)
+        descriptor = -1
     }
 }

@@ -68,13 +68,18 @@ public final class ExperimentRun: @unchecked Sendable {
         self.root = root
         self.environment = environment ?? RunEnvironment.current(directory: root)
         self.codeVersion = codeVersion
-        let cacheDirectory = root.appendingPathComponent(".cache").appendingPathComponent(chapter)
+        let cacheDirectory = Self.cacheDirectory(root: root, chapter: chapter)
         self.cache = ContentCache(directory: cacheDirectory)
         self.log = log
         outputs = try RunOutputs(root: root, chapter: chapter, cache: cacheDirectory)
         results = Results(chapter: chapter)
         startDate = Date()
         startInstant = clock.now
+    }
+
+    /// `<root>/.cache/<chapter>`, the chapter's cache, which a process running one cell (no run, no outputs) shares.
+    public static func cacheDirectory(root: URL, chapter: String) -> URL {
+        root.appendingPathComponent(".cache").appendingPathComponent(chapter)
     }
 
     /// Where this run writes what `finish()` publishes as `reports/runs/<chapter>`: manifest, results and tables.

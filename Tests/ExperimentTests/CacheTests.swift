@@ -94,3 +94,30 @@ private func key(seed: UInt64 = 0, name: String = "train") throws -> CacheKey {
     #expect(other == nil)
     #expect(cache.load(try key()) == Trained(weights: [1], loss: 0.25))
 }
+
+@Test func aValueMissingFromTheCacheIsComputedOnceWhenTwoWorkersAskAtOnce() throws {
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let cache = ContentCache(directory: directory)
+    let calls = Counter()
+    let values = Counter()
+    // Each worker opens the lock file itself, as another process would; the second waits for the first.
+    DispatchQueue.concurrentPerform(iterations: 2) { worker in
+        let value = try? cache.cached(key: key()) { () -> Trained in
+            calls.increment()
+            Thread.sleep(forTimeInterval: 0.3)
+            return Trained(weights: [Double(worker)], loss: 1)
+        }
+        if value != nil { values.increment() }
+    }
+    #expect(calls.value == 1)
+    #expect(values.value == 2)
+    #expect(try contents(of: directory) == ["\(try key().digest).json"])  // no lock file or temporary left
+}
+
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.withLock { count } }
+    func increment() { lock.withLock { count += 1 } }
+}

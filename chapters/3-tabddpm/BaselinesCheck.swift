@@ -10,7 +10,7 @@ import TabularBaselines
 /// evaluator on the same real test split, so the table compares generators only.
 struct BaselinesCheck {
     let settings: ChapterSettings
-    let run: ExperimentRun
+    let cache: ContentCache
     let codeHash: String
     /// scripts/verify_baselines.py's output: `<data set>/<model>-<seed>.csv` and `versions.json`.
     let directory: URL
@@ -41,7 +41,7 @@ struct BaselinesCheck {
             "|---|---|---:|---:|---|---:|---|",
         ]
         for data in covered {
-            let runner = DatasetRunner(data: data, settings: settings, run: run, codeHash: codeHash)
+            let runner = DatasetRunner(data: data, settings: settings, cache: cache, codeHash: codeHash)
             let evaluator = try runner.tunedEvaluator()
             for model in [ModelKind.tvae, .ctgan] {
                 let theirs = try (0..<versions.seeds).map { seed in

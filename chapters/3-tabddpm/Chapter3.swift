@@ -13,6 +13,9 @@ import Tensor
 /// Steps, in order: `data` (load, check, split every set), `cells` (train, sample and score each model on each
 /// set; every cell cached), `ablation` (TabDDPM's reference quirks switched one at a time), `tables` (Tables 4
 /// and 5 analogues, fidelity, timings, audit numbers and claim verdicts), `figures` (Figures 7 and 8 analogues).
+///
+/// The work of `cells` and `ablation` splits into independent cells (`ChapterCell`) for clusters: `--plan` lists
+/// them, `--cell ID` computes one into the cache, and a last run (`--cached-only` to forbid training) assembles.
 @main
 struct Chapter3: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,6 +23,8 @@ struct Chapter3: ParsableCommand {
         abstract: "TabDDPM, its baselines and the paper's evaluation (ML efficiency and DCR) on real tables.")
 
     @OptionGroup var options: ChapterOptions
+
+    @OptionGroup var cellOptions: CellOptions
 
     @Option(help: "Data sets to run (comma-separated; default: the profile's).",
             transform: OptionValue.list(allowed: DatasetSpec.catalog.map(\.name)))
@@ -55,6 +60,11 @@ struct Chapter3: ParsableCommand {
         if csv == nil, schema != nil { throw ValidationError("--schema needs --csv") }
         if csv == nil, target != nil { throw ValidationError("--target needs --csv") }
         if csv != nil, datasets != nil { throw ValidationError("--csv and --datasets cannot be combined") }
+        if let mode = cellOptions.modeName {
+            let others = [("--export-splits", exportSplits != nil), ("--compare-catboost", compareCatboost != nil),
+                          ("--compare-baselines", compareBaselines != nil), ("--benchmark-steps", benchmarkSteps != nil)]
+            if let other = others.first(where: \.1) { throw ValidationError("\(mode) cannot be combined with \(other.0)") }
+        }
     }
 
     func run() throws {
@@ -66,10 +76,18 @@ struct Chapter3: ParsableCommand {
         // Load (and for --csv, check) the data before anything is written.
         let own = try csv.map { try OwnTable.load(csv: $0, schema: schema, target: target) }
         if let own { settings.datasets = [own.spec]; settings.ablations = false }
+        let chapter = own == nil ? "3-tabddpm" : "3-tabddpm-own"
+        if cellOptions.plan || cellOptions.cell != nil {
+            // One cell, or the list of them: no run, so no lock, no outputs and no manifest; only the cache is shared.
+            let cells = ChapterCells(prepared: try prepare(settings, own: own, run: nil), settings: settings,
+                                     cache: ContentCache(directory: ExperimentRun.cacheDirectory(root: rootURL, chapter: chapter)),
+                                     codeHash: codeHash)
+            if let id = cellOptions.cell { return try cells.runCell(id) }
+            return try cells.printPlan(format: cellOptions.planFormat ?? .text, chapter: chapter, threads: options.threads)
+        }
         let catboost = try compareCatboost.map {
             try EvaluatorCheck.loadScores(URL(fileURLWithPath: $0), datasets: settings.datasets.map(\.name))
         }
-        let chapter = own == nil ? "3-tabddpm" : "3-tabddpm-own"
         let run = try ExperimentRun(
             chapter: chapter, profile: profile, config: settings,
             seeds: ["train": [seed], "sample": Seeds.derive(base: seed, purpose: .sample, count: settings.samples),
@@ -78,16 +96,8 @@ struct Chapter3: ParsableCommand {
             codeVersion: codeHash)
         for deviation in settings.deviations { run.recordDeviation(deviation) }
 
-        let prepared: [PreparedData] = try run.step("data") {
-            if let own {
-                let hash = try run.recordInput(own.url)
-                return [try PreparedData.load(own.spec, table: own.table, inputHash: hash, seed: seed)]
-            }
-            return try settings.datasets.map { spec in
-                let input = try run.catalogTable(named: spec.name)
-                return try PreparedData.load(spec, table: input.table, inputHash: input.inputHash, seed: seed)
-            }
-        }
+        let prepared = try run.step("data") { try prepare(settings, own: own, run: run) }
+        let chapterCells = ChapterCells(prepared: prepared, settings: settings, cache: run.cache, codeHash: codeHash)
         if let benchmarkSteps {
             try TabDDPMBenchmark.run(prepared, settings: settings, steps: benchmarkSteps)
             return
@@ -99,7 +109,7 @@ struct Chapter3: ParsableCommand {
         }
         if let catboost {
             let ours = try prepared.map { data in
-                let runner = DatasetRunner(data: data, settings: settings, run: run, codeHash: codeHash)
+                let runner = chapterCells.runner(data)
                 return (data, try runner.cell(.real, evaluator: runner.tunedEvaluator()).allScores)
             }
             let table = EvaluatorCheck.compare(ours: ours, catboost: catboost)
@@ -110,7 +120,7 @@ struct Chapter3: ParsableCommand {
             return
         }
         if let compareBaselines {
-            let check = BaselinesCheck(settings: settings, run: run, codeHash: codeHash,
+            let check = BaselinesCheck(settings: settings, cache: run.cache, codeHash: codeHash,
                                        directory: URL(fileURLWithPath: compareBaselines))
             let report = try check.report(prepared)
             let out = rootURL.appendingPathComponent("reports/baselines-check.md")
@@ -119,10 +129,14 @@ struct Chapter3: ParsableCommand {
             printToStandardError("chapter3: wrote \(out.path)\n")
             return
         }
+        if cellOptions.cachedOnly {
+            let missing = try chapterCells.missing()
+            guard missing.isEmpty else { throw MissingCells(ids: missing) }
+        }
         var results: [DatasetResults] = []
         try run.step("cells") {
             for data in prepared {
-                let runner = DatasetRunner(data: data, settings: settings, run: run, codeHash: codeHash)
+                let runner = chapterCells.runner(data)
                 let evaluator = try runner.tunedEvaluator()
                 var cells: [ModelKind: CellResult] = [:]
                 for model in settings.models { cells[model] = try runner.cell(model, evaluator: evaluator) }
@@ -130,18 +144,12 @@ struct Chapter3: ParsableCommand {
             }
         }
         var ablation: AblationResults? = nil
-        if settings.ablations, settings.models.contains(.tabddpm),
-           let index = results.indices.filter({ !results[$0].data.train.categoricalNames.isEmpty })
-            .min(by: { ablationCost(results[$0].data) < ablationCost(results[$1].data) }) {
+        if let choice = chapterCells.ablation, let entry = results.first(where: { $0.data.spec == choice.data.spec }) {
             ablation = try run.step("ablation") {
-                let entry = results[index]
-                let runner = DatasetRunner(data: entry.data, settings: settings, run: run, codeHash: codeHash)
-                let main = settings.tabddpmConfig(for: entry.data.spec, trainRows: entry.data.train.rowCount)
-                let variants = AblationVariant.all.filter {
-                    $0.logOneHotInput != main.logOneHotInput || $0.sampleFromEMA != main.sampleFromEMA
-                }
-                let cells = try variants.map { try runner.cell(.tabddpm, evaluator: entry.evaluator, variant: $0) }
-                return AblationResults(dataset: entry.data, reference: entry.cells[.tabddpm]!, variants: zip(variants, cells).map { ($0, $1) })
+                let runner = chapterCells.runner(choice.data)
+                let variantCells = try choice.variants.map { try runner.cell(.tabddpm, evaluator: entry.evaluator, variant: $0) }
+                return AblationResults(dataset: choice.data, reference: entry.cells[.tabddpm]!,
+                                       variants: zip(choice.variants, variantCells).map { ($0, $1) })
             }
         }
         try run.step("tables") {
@@ -156,11 +164,20 @@ struct Chapter3: ParsableCommand {
             printToStandardError("chapter3: open \(page.path)\n")
         }
     }
-}
 
-/// A training step's cost grows with the batch (at most the training rows) times the network's input width.
-func ablationCost(_ data: PreparedData) -> Int {
-    min(data.train.rowCount, 1_024) * (data.train.numericNames.count + data.train.cardinalities.reduce(0, +))
+    /// Every data set of the run, loaded, checked and split; recorded as the run's inputs when there is a run.
+    private func prepare(_ settings: ChapterSettings, own: OwnTable?, run: ExperimentRun?) throws -> [PreparedData] {
+        if let own {
+            let hash = try run?.recordInput(own.url) ?? SHA256Hex.digest(ofFile: own.url)
+            return [try PreparedData.load(own.spec, table: own.table, inputHash: hash, seed: options.seed)]
+        }
+        let catalog = try DataCatalog(root: options.rootURL)
+        return try settings.datasets.map { spec in
+            let table = try catalog.table(named: spec.name)
+            let hash = try run?.recordCatalogInputs(named: spec.name, in: catalog) ?? catalog.inputDigest(named: spec.name)
+            return try PreparedData.load(spec, table: table, inputHash: hash, seed: options.seed)
+        }
+    }
 }
 
 /// Everything one data set produced.

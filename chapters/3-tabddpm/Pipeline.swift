@@ -98,18 +98,25 @@ struct AblationVariant: Codable, Equatable {
 struct DatasetRunner {
     let data: PreparedData
     let settings: ChapterSettings
-    let run: ExperimentRun
+    let cache: ContentCache
     let codeHash: String
 
     /// The evaluator's hyper-parameters, tuned once on the real data (cached).
     func tunedEvaluator() throws -> BoostingConfig {
-        let key = try CacheKey(name: "tune-evaluator-\(data.spec.name)", codeVersion: codeHash,
-                               config: ["trials": settings.tuningTrials], inputHashes: [data.inputHash, data.splitHash],
-                               seed: settings.seed)
-        return try run.cache.cached(key: key) {
+        try cache.cached(key: evaluatorKey()) {
             try BoostingConfig.tuned(train: data.train, validation: data.validation, trials: settings.tuningTrials,
                                      seed: settings.seed)
         }
+    }
+
+    /// The tuned evaluator if it is cached, without tuning it.
+    func cachedEvaluator() throws -> BoostingConfig? {
+        cache.load(try evaluatorKey())
+    }
+
+    private func evaluatorKey() throws -> CacheKey {
+        try CacheKey(name: "tune-evaluator-\(data.spec.name)", codeVersion: codeHash, config: ["trials": settings.tuningTrials],
+                     inputHashes: [data.inputHash, data.splitHash], seed: settings.seed)
     }
 
     struct CellKey: Encodable {
@@ -136,8 +143,17 @@ struct DatasetRunner {
         }
     }
 
-    /// Trains `model`, draws the synthetic samples and scores them; reuses a finished cell.
-    func cell(_ model: ModelKind, evaluator: BoostingConfig, variant: AblationVariant? = nil) throws -> CellResult {
+    /// What one cell computes, and the cache key that names its result.
+    struct CellWork {
+        var key: CacheKey
+        var label: String
+        var generator: GeneratorConfig?
+        var trials: Int
+        var samples: Int
+        var rows: Int
+    }
+
+    func work(_ model: ModelKind, evaluator: BoostingConfig, variant: AblationVariant?) throws -> CellWork {
         let rows = settings.sampleRows(for: data.spec, trainRows: data.train.rowCount)
         var config = settings.tabddpmConfig(for: data.spec, trainRows: data.train.rowCount)
         if let variant {
@@ -154,14 +170,27 @@ struct DatasetRunner {
         let name = "cell-\(data.spec.name)-\(model.rawValue)" + (variant.map { "-\($0.name)" } ?? "")
         let key = try CacheKey(name: name, codeVersion: codeHash, config: keyConfig,
                                inputHashes: [data.inputHash, data.splitHash], seed: settings.seed)
-        return try run.cache.cached(key: key) {
-            try compute(model, generator: generator, trials: trials, samples: samples, rows: rows, evaluator: evaluator,
-                        label: name)
+        return CellWork(key: key, label: name, generator: generator, trials: trials, samples: samples, rows: rows)
+    }
+
+    /// Trains `model`, draws the synthetic samples and scores them; reuses a finished cell.
+    func cell(_ model: ModelKind, evaluator: BoostingConfig, variant: AblationVariant? = nil) throws -> CellResult {
+        let work = try work(model, evaluator: evaluator, variant: variant)
+        return try cache.cached(key: work.key) {
+            try compute(model, generator: work.generator, trials: work.trials, samples: work.samples, rows: work.rows,
+                        evaluator: evaluator, label: work.label)
         }
     }
 
-    /// Trains one configuration with training seed `seed`; SMOTE and the real data return at once.
-    func train(_ generator: GeneratorConfig?, seed: UInt64, rows: Int, label: String) throws -> TrainedGenerator {
+    /// The finished cell if it is cached, without computing it.
+    func cachedCell(_ model: ModelKind, evaluator: BoostingConfig, variant: AblationVariant? = nil) throws -> CellResult? {
+        cache.load(try work(model, evaluator: evaluator, variant: variant).key)
+    }
+
+    /// Trains one configuration with training seed `seed`; SMOTE and the real data return at once. `onStep` sees each
+    /// finished step (the plan's cost estimate times them).
+    func train(_ generator: GeneratorConfig?, seed: UInt64, rows: Int, label: String,
+               onStep: ((Int) -> Void)? = nil) throws -> TrainedGenerator {
         let clock = ContinuousClock()
         let started = clock.now
         let recorder = CurveRecorder()
@@ -169,6 +198,7 @@ struct DatasetRunner {
         func record(step: Int, total: Int, loss: Double) {
             recorder.record(step: step, total: total, loss: loss)
             progress.update(step: step, total: total, loss: loss)
+            onStep?(step)
         }
         var losses: [TabDDPMLoss] = []
         let generate: (UInt64) throws -> TabularFrame
@@ -197,25 +227,73 @@ struct DatasetRunner {
                                 seconds: Experiment.seconds(clock.now - started))
     }
 
-    /// Tries each candidate configuration (training seed, synthetic set and evaluator seed fixed per trial) and
-    /// keeps the trained generator whose synthetic set scores best on the real validation split; the test split
-    /// is never read here.
-    func tune(_ candidates: [GeneratorConfig], rows: Int, evaluator: BoostingConfig,
-              label: String) throws -> (TrainedGenerator, GeneratorConfig, [TuningTrial]) {
+    /// The configurations `model`'s cell tries on the validation split; empty when the profile does not tune it.
+    func candidates(_ model: ModelKind) -> [GeneratorConfig] {
+        let trials = settings.trials(for: model)
+        let config = settings.tabddpmConfig(for: data.spec, trainRows: data.train.rowCount)
+        guard trials > 1, let generator = baseConfig(model, tabddpm: config) else { return [] }
+        return generator.candidates(trials: trials, seed: settings.seed)
+    }
+
+    private struct TrialKey: Encodable {
+        var candidate: GeneratorConfig
+        var index: Int
+        var rows: Int
+        var evaluator: BoostingConfig
+    }
+
+    private func trialKey(_ model: ModelKind, index: Int, candidate: GeneratorConfig, evaluator: BoostingConfig) throws -> CacheKey {
+        let rows = settings.sampleRows(for: data.spec, trainRows: data.train.rowCount)
+        return try CacheKey(name: "trial-\(data.spec.name)-\(model.rawValue)", codeVersion: codeHash,
+                            config: TrialKey(candidate: candidate, index: index, rows: rows, evaluator: evaluator),
+                            inputHashes: [data.inputHash, data.splitHash], seed: settings.seed)
+    }
+
+    /// Tuning trial `index` of `model` (cached, so trials can run as jobs of their own): that candidate trained with
+    /// its own seed, one synthetic set drawn and scored on the real validation split, each seed fixed per trial;
+    /// the test split is never read here. The trained generator comes back too when this call trained it.
+    func trial(_ model: ModelKind, index: Int, evaluator: BoostingConfig) throws -> (trial: TuningTrial, trained: TrainedGenerator?) {
+        let candidates = candidates(model)
+        let candidate = candidates[index]
+        let rows = settings.sampleRows(for: data.spec, trainRows: data.train.rowCount)
         let seed = settings.seed
-        var trials: [TuningTrial] = []
-        var best: (generator: TrainedGenerator, config: GeneratorConfig, score: Double)? = nil
-        for (i, candidate) in candidates.enumerated() {
-            let trained = try train(candidate, seed: Seeds.derive(base: seed, purpose: .train, index: i), rows: rows,
-                                    label: "\(label) trial \(i + 1)/\(candidates.count)")
-            let synthetic = try trained.generate(Seeds.derive(base: seed, purpose: .sample, index: 100 + i))
+        var trained: TrainedGenerator? = nil
+        let trial = try cache.cached(key: trialKey(model, index: index, candidate: candidate, evaluator: evaluator)) {
+            let generator = try train(candidate, seed: Seeds.derive(base: seed, purpose: .train, index: index), rows: rows,
+                                      label: "cell-\(data.spec.name)-\(model.rawValue) trial \(index + 1)/\(candidates.count)")
+            trained = generator
+            let synthetic = try generator.generate(Seeds.derive(base: seed, purpose: .sample, index: 100 + index))
             let score = try BoostingEvaluator(config: evaluator).score(
                 train: synthetic, validation: data.validation, test: data.validation,
                 seed: Seeds.derive(base: seed, purpose: .evaluator, index: 0)).value
-            trials.append(TuningTrial(settings: candidate.summary, validationScore: score, trainSeconds: trained.seconds))
-            if best == nil || score > best!.score { best = (trained, candidate, score) }
+            return TuningTrial(settings: candidate.summary, validationScore: score, trainSeconds: generator.seconds)
         }
-        return (best!.generator, best!.config, trials)
+        return (trial, trained)
+    }
+
+    /// The finished trial if it is cached, without computing it.
+    func cachedTrial(_ model: ModelKind, index: Int, evaluator: BoostingConfig) throws -> TuningTrial? {
+        cache.load(try trialKey(model, index: index, candidate: candidates(model)[index], evaluator: evaluator))
+    }
+
+    /// Runs (or reads) every trial of `model` and keeps the configuration whose synthetic set scores best on the
+    /// validation split, with its trained generator. A best trial that another job ran is trained again here: the
+    /// same configuration and seed give the same generator.
+    func tune(_ model: ModelKind, rows: Int, evaluator: BoostingConfig,
+              label: String) throws -> (TrainedGenerator, GeneratorConfig, [TuningTrial]) {
+        let candidates = candidates(model)
+        var trials: [TuningTrial] = []
+        var best: (index: Int, trained: TrainedGenerator?, score: Double)? = nil
+        for index in candidates.indices {
+            let (trial, trained) = try self.trial(model, index: index, evaluator: evaluator)
+            trials.append(trial)
+            if best == nil || trial.validationScore > best!.score { best = (index, trained, trial.validationScore) }
+        }
+        let chosen = best!.index
+        let trained = try best!.trained
+            ?? train(candidates[chosen], seed: Seeds.derive(base: settings.seed, purpose: .train, index: chosen), rows: rows,
+                     label: "\(label) trial \(chosen + 1) (kept) again")
+        return (trained, candidates[chosen], trials)
     }
 
     private func compute(_ model: ModelKind, generator: GeneratorConfig?, trials: Int, samples: Int, rows: Int,
@@ -224,9 +302,8 @@ struct DatasetRunner {
         let trained: TrainedGenerator
         var tuning: [TuningTrial] = []
         var chosen = generator
-        if let generator, trials > 1 {
-            (trained, chosen, tuning) = try tune(generator.candidates(trials: trials, seed: seed), rows: rows,
-                                                 evaluator: evaluator, label: label)
+        if generator != nil, trials > 1 {
+            (trained, chosen, tuning) = try tune(model, rows: rows, evaluator: evaluator, label: label)
         } else {
             trained = try train(generator, seed: seed, rows: rows, label: label)
         }
