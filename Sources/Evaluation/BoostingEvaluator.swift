@@ -29,8 +29,8 @@ extension BoostingConfig {
     /// The paper runs Optuna TPE for 100 trials scored by the mean validation score over 5 cross-validation folds,
     /// over learning rate log-uniform [1e-3, 1], depth 3–10, l2_leaf_reg U[0.1, 10], bagging_temperature U[0, 1]
     /// and leaf_estimation_iterations 1–10. This is a seeded random search over the same space instead, except:
-    /// depth is capped at 8 (depth 9–10 trees are 2–4× slower and rarely chosen), there is one Newton step per leaf
-    /// (no leaf_estimation_iterations), and each trial trains on `train`, early-stops on `validation` and is
+    /// depth is capped at 8 (depth 9–10 trees are 2–4× slower and rarely chosen), leaf_estimation_iterations stays at
+    /// CatBoost's default for the loss, and each trial trains on `train`, early-stops on `validation` and is
     /// scored on `validation` (macro-F1 or R²) rather than on 5 folds. The first trial is `base` itself; ties keep
     /// the earlier trial. Other settings (iterations, early stopping, borders) come from `base`.
     public static func tuned(train: TabularFrame, validation: TabularFrame, trials: Int, seed: UInt64,

@@ -15,17 +15,21 @@ struct ObliviousTree: Sendable {
 
 /// Gradient-boosted oblivious trees in CatBoost's manner, the downstream model of TabDDPM's evaluation.
 ///
-/// As CatBoost: quantised features and ordered target statistics (`BoostingQuantizer`), symmetric trees grown
-/// level by level, one Newton step per leaf (−Σg / (Σh + l2), times the learning rate), Bayesian-bootstrap row
-/// weights per tree, losses Logloss (two classes), MultiClass (softmax, one score per class) and RMSE, the
-/// starting score 0 for classification and the training mean for regression (`boost_from_average`), and early
-/// stopping that keeps the best prefix of trees (`use_best_model`).
+/// As CatBoost 1.2 at its CPU defaults: quantised features and ordered target statistics (`BoostingQuantizer`),
+/// symmetric trees grown level by level, each split scored from first derivatives and row weights
+/// (`BoostingScoreFunction`, cosine by default) plus `random_strength` noise, Newton leaf values
+/// (`BoostingLeaves.swift`: 10 backtracking steps for Logloss, one full-Hessian step for MultiClass), l2_leaf_reg
+/// scaled by the mean row weight, the automatic learning rate (`automaticLearningRate`), losses Logloss (two
+/// classes), MultiClass (softmax, one score per class) and RMSE, the starting score 0 for classification and the
+/// training mean for regression (`boost_from_average`), and early stopping that keeps the best prefix of trees
+/// (`use_best_model`).
 ///
-/// Differences: early stopping watches the validation loss (CatBoost in the paper watches TotalF1 for
-/// classifiers); a split is chosen by the Newton gain Σ_leaves (Σg)² / (Σh + l2) rather than CatBoost's default
-/// cosine score; there is no `random_strength` score noise, no feature combinations, one permutation for the
-/// target statistics, and plain (not ordered) boosting. Results depend only on the seed, not on `threadCount`:
-/// threads split the features of a level, and each feature's histogram is summed in row order.
+/// Differences: Bayesian-bootstrap row weights for every loss (CatBoost's CPU default for Logloss and RMSE is MVS
+/// sampling of 80% of the rows); the noise is one normal draw per candidate threshold (CatBoost draws again when
+/// it compares features); early stopping watches the validation loss (CatBoost in the paper watches TotalF1 for
+/// classifiers); no feature combinations, one permutation for the target statistics, and plain boosting
+/// (CatBoost's default on CPU too). Results depend only on the seed, not on `threadCount`: threads split the features
+/// of a level, each feature's histogram is summed in row order, and each feature's noise has its own seeded stream.
 public struct GradientBoostingModel: Sendable {
     let quantizer: BoostingQuantizer
     let task: PredictionTask
@@ -37,6 +41,8 @@ public struct GradientBoostingModel: Sendable {
     public let bestIteration: Int
     /// The validation loss after each grown tree (including those past the best one).
     public let validationLosses: [Double]
+    /// The shrinkage the trees were grown with (the configured or the automatic rate).
+    public let learningRate: Double
 
     public var treeCount: Int { trees.count }
 
@@ -67,7 +73,8 @@ public struct GradientBoostingModel: Sendable {
         let best = trainer.bestIteration
         return GradientBoostingModel(quantizer: quantizer, task: train.task, dimension: trainer.dimension,
                                      bias: trainer.bias, trees: Array(trainer.trees.prefix(best + 1)),
-                                     bestIteration: best, validationLosses: trainer.validationLosses)
+                                     bestIteration: best, validationLosses: trainer.validationLosses,
+                                     learningRate: trainer.learningRate)
     }
 
     /// Raw scores, `[row * dimension + k]`.
@@ -137,6 +144,10 @@ struct Trainer {
     let rows: Int
     let validationRows: Int
     let bias: [Double]
+    /// The configured rate, or CatBoost's automatic one for this loss and training set.
+    let learningRate: Double
+    /// Newton steps per leaf: the configured count, or CatBoost's default for the loss (10 for Logloss, else 1).
+    let leafEstimationIterations: Int
 
     /// Most memory for the parent histograms of the sibling subtraction (see `run`), by default.
     static let parentMemoryLimit = 256 << 20
@@ -159,6 +170,10 @@ struct Trainer {
         self.threadCount = threadCount
         rows = y.count
         validationRows = validationY.count
+        learningRate = config.effectiveLearningRate(loss: loss, trainingRows: rows)
+        if case .logloss = loss { leafEstimationIterations = config.leafEstimationIterations ?? 10 } else {
+            leafEstimationIterations = config.leafEstimationIterations ?? 1
+        }
         switch loss {
         case .logloss: dimension = 1; bias = [0]
         case let .multiclass(k): dimension = k; bias = [Double](repeating: 0, count: k)
@@ -181,7 +196,7 @@ struct Trainer {
         let histogramSize = (1 << (depth - 1)) * maxBins * 2 * d
         let scratch = (0..<threadCount).map { _ in
             (histogram: UnsafeMutableBufferPointer<Double>.allocate(capacity: histogramSize),
-             scores: UnsafeMutableBufferPointer<Double>.allocate(capacity: maxBins))
+             scores: UnsafeMutableBufferPointer<Double>.allocate(capacity: 2 * maxBins))
         }
         defer { for s in scratch { s.histogram.deallocate(); s.scores.deallocate() } }
         // Each feature's histograms of the level above, so one child of every leaf is parent − sibling and only the
@@ -196,11 +211,17 @@ struct Trainer {
         defer { best.deallocate() }
         let shared = UncheckedSendableBox((scratch, best))
         var bestLoss = Double.infinity
-        let l2 = config.l2LeafRegularization
+        let noiseRoot = rng.derived(0x5C0E)
 
         for iteration in 0..<config.iterations {
             let weights = bootstrapWeights(rng: rng)
-            computeGradients(scores: scores, weights: weights, into: &gradients)
+            // CatBoost's `ScaleL2Reg`: l2_leaf_reg times the mean row weight, so bootstrap weights do not change it.
+            let l2 = config.l2LeafRegularization * weights.reduce(0, +) / Double(n)
+            let squares = computeGradients(scores: scores, weights: weights, into: &gradients)
+            // CatBoost's `random_strength`: normal noise on every candidate's score, with the standard deviation
+            // random_strength · RMS derivative · m / (1 + m), m = n · exp(−trees so far · learning rate).
+            let modelLeft = exp(log(Double(n)) - Double(iteration) * learningRate)
+            let noise = config.randomStrength * (squares / Double(n)).squareRoot() * modelLeft / (1 + modelLeft)
             for i in 0..<n { leaf[i] = 0 }
             var tree = ObliviousTree(features: [], thresholds: [], leafValues: [])
             var scannedCount = n, scannedSide = 0
@@ -208,6 +229,8 @@ struct Trainer {
                 for level in 0..<depth {
                     let context = SplitContext(
                         bins: bins, binCounts: binCounts, rows: n, dimension: d, leaves: 1 << level, l2: l2,
+                        cosine: config.scoreFunction == .cosine, noise: noise,
+                        noiseSeed: noiseRoot.derived(UInt64(iteration * (BoostingConfig.maximumDepth + 1) + level)).seed,
                         gradients: gradients, leaf: leaf,
                         scanned: level > 0 && subtract ? UnsafeBufferPointer(rebasing: scanned[0..<scannedCount]) : nil,
                         scannedSide: scannedSide, parents: parents, storesParents: subtract && level < depth - 1)
@@ -243,7 +266,7 @@ struct Trainer {
                     tree.thresholds.append(threshold)
                 }
             }
-            tree.leafValues = leafValues(leaves: 1 << tree.features.count, leaf: leaf, gradients: gradients)
+            tree.leafValues = leafValues(leaves: 1 << tree.features.count, leaf: leaf, scores: scores, weights: weights)
             for i in 0..<n {
                 let base = Int(leaf[i]) * d
                 for k in 0..<d { scores[i * d + k] += tree.leafValues[base + k] }
@@ -272,20 +295,25 @@ struct Trainer {
         }
     }
 
-    /// Weighted first and second derivatives of the loss with respect to each score.
-    func computeGradients(scores: [Double], weights: [Double], into out: inout [Double]) {
+    /// Per row (and class): the weighted first derivative of the loss and the row weight, what the split scores use.
+    /// Returns the sum of the squared unweighted derivatives, the scale of `random_strength`'s noise.
+    @discardableResult
+    func computeGradients(scores: [Double], weights: [Double], into out: inout [Double]) -> Double {
         let d = dimension
+        var squares = 0.0
         switch loss {
         case .logloss:
             for i in 0..<rows {
                 let p = 1 / (1 + exp(-scores[i]))
                 out[2 * i] = (p - y[i]) * weights[i]
-                out[2 * i + 1] = p * (1 - p) * weights[i]
+                out[2 * i + 1] = weights[i]
+                squares += (p - y[i]) * (p - y[i])
             }
         case .rmse:
             for i in 0..<rows {
                 out[2 * i] = (scores[i] - y[i]) * weights[i]
                 out[2 * i + 1] = weights[i]
+                squares += (scores[i] - y[i]) * (scores[i] - y[i])
             }
         case .multiclass:
             var e = [Double](repeating: 0, count: d)
@@ -297,50 +325,45 @@ struct Trainer {
                 let label = Int(y[i])
                 for k in 0..<d {
                     let p = e[k] / total
-                    out[2 * (i * d + k)] = (p - (k == label ? 1 : 0)) * weights[i]
-                    out[2 * (i * d + k) + 1] = p * (1 - p) * weights[i]
+                    let g = p - (k == label ? 1 : 0)
+                    out[2 * (i * d + k)] = g * weights[i]
+                    out[2 * (i * d + k) + 1] = weights[i]
+                    squares += g * g
                 }
             }
         }
-    }
-
-    /// One Newton step per leaf and class, shrunk by the learning rate.
-    func leafValues(leaves: Int, leaf: [UInt16], gradients: [Double]) -> [Double] {
-        let d = dimension
-        var sums = [Double](repeating: 0, count: leaves * 2 * d)
-        for i in 0..<rows {
-            let base = Int(leaf[i]) * 2 * d
-            for j in 0..<(2 * d) { sums[base + j] += gradients[i * 2 * d + j] }
-        }
-        return (0..<(leaves * d)).map { j in
-            -config.learningRate * sums[2 * j] / (sums[2 * j + 1] + config.l2LeafRegularization)
-        }
+        return squares
     }
 
     /// Mean Logloss, mean multiclass cross-entropy, or RMSE of the validation scores.
     func validationLoss(_ scores: [Double]) -> Double {
-        let n = validationRows, d = dimension
-        var total = 0.0
-        switch loss {
-        case .logloss:
-            for i in 0..<n {
+        Self.meanLoss(loss, scores: scores, y: validationY, weights: nil, dimension: dimension)
+    }
+
+    /// Mean Logloss, mean multiclass cross-entropy, or RMSE, each row weighted by `weights` (1 when nil).
+    static func meanLoss(_ loss: GradientBoostingModel.Loss, scores: [Double], y: [Double], weights: [Double]?,
+                         dimension d: Int) -> Double {
+        var total = 0.0, weightSum = 0.0
+        for i in y.indices {
+            let w = weights?[i] ?? 1
+            weightSum += w
+            switch loss {
+            case .logloss:
                 let s = scores[i]
-                total += max(s, 0) + log1p(exp(-abs(s))) - validationY[i] * s
-            }
-            return total / Double(n)
-        case .multiclass:
-            for i in 0..<n {
+                total += w * (max(s, 0) + log1p(exp(-abs(s))) - y[i] * s)
+            case .multiclass:
                 var top = -Double.infinity
                 for k in 0..<d { top = max(top, scores[i * d + k]) }
                 var sum = 0.0
                 for k in 0..<d { sum += exp(scores[i * d + k] - top) }
-                total += top + log(sum) - scores[i * d + Int(validationY[i])]
+                total += w * (top + log(sum) - scores[i * d + Int(y[i])])
+            case .rmse:
+                total += w * (scores[i] - y[i]) * (scores[i] - y[i])
             }
-            return total / Double(n)
-        case .rmse:
-            for i in 0..<n { total += (scores[i] - validationY[i]) * (scores[i] - validationY[i]) }
-            return (total / Double(n)).squareRoot()
         }
+        let mean = total / max(weightSum, .leastNormalMagnitude)
+        if case .rmse = loss { return mean.squareRoot() }
+        return mean
     }
 }
 
@@ -352,6 +375,10 @@ struct SplitContext: @unchecked Sendable {
     let dimension: Int
     let leaves: Int
     let l2: Double
+    let cosine: Bool
+    /// Standard deviation of the score noise, and the seed of this level's draws (one stream per feature).
+    let noise: Double
+    let noiseSeed: UInt64
     let gradients: [Double]
     let leaf: [UInt16]
     /// The rows to add up, all on side `scannedSide` of the last split; nil: every row, nothing to subtract.
@@ -361,8 +388,8 @@ struct SplitContext: @unchecked Sendable {
     let parents: [UnsafeMutableBufferPointer<Double>]
     let storesParents: Bool
 
-    /// The threshold of `feature` with the highest Newton gain Σ_leaves Σ_k [G_L²/(H_L + l2) + G_R²/(H_R + l2)],
-    /// from a histogram of (g, h) per (leaf, bin, class). Ties go to the lowest threshold.
+    /// The threshold of `feature` with the highest score (`BoostingScoreFunction`) plus noise, from a histogram of
+    /// (Σwg, Σw) per (leaf, bin, class). Ties go to the lowest threshold.
     func bestSplit(feature: Int, histogram: UnsafeMutableBufferPointer<Double>,
                    scores: UnsafeMutableBufferPointer<Double>) -> (score: Double, threshold: Int) {
         let nb = binCounts[feature], d = dimension, width = 2 * d, block = nb * width
@@ -402,24 +429,32 @@ struct SplitContext: @unchecked Sendable {
         if storesParents { parents[feature].baseAddress!.update(from: h, count: used) }
 
         let thresholds = nb - 1
-        for t in 0..<thresholds { scores[t] = 0 }
+        let norms = scores.baseAddress! + thresholds
+        for t in 0..<thresholds { scores[t] = 0; norms[t] = 1e-100 }
         for lf in 0..<leaves {
             for k in 0..<d {
-                var totalG = 0.0, totalH = 0.0
+                var totalG = 0.0, totalW = 0.0
                 for bin in 0..<nb {
                     let at = (lf * nb + bin) * width + 2 * k
                     totalG += h[at]
-                    totalH += h[at + 1]
+                    totalW += h[at + 1]
                 }
-                var leftG = 0.0, leftH = 0.0
+                var leftG = 0.0, leftW = 0.0
                 for t in 0..<thresholds {
                     let at = (lf * nb + t) * width + 2 * k
                     leftG += h[at]
-                    leftH += h[at + 1]
-                    let rightG = totalG - leftG, rightH = totalH - leftH
-                    scores[t] += leftG * leftG / (leftH + l2) + rightG * rightG / (rightH + l2)
+                    leftW += h[at + 1]
+                    let rightG = totalG - leftG, rightW = totalW - leftW
+                    let a = leftW > 0 ? leftG / (leftW + l2) : 0, b = rightW > 0 ? rightG / (rightW + l2) : 0
+                    scores[t] += a * leftG + b * rightG
+                    norms[t] += a * a * leftW + b * b * rightW
                 }
             }
+        }
+        if cosine { for t in 0..<thresholds { scores[t] /= norms[t].squareRoot() } }
+        if noise > 0 {
+            let draws = RandomGenerator(seed: noiseSeed).derived(UInt64(feature)).normal([thresholds]).scalars
+            for t in 0..<thresholds { scores[t] += noise * Double(draws[t]) }
         }
         var bestThreshold = 0
         for t in 1..<max(thresholds, 1) where scores[t] > scores[bestThreshold] { bestThreshold = t }

@@ -156,6 +156,57 @@ import Testing
         #expect((3...8).contains(tuned.depth) && tuned.iterations == 60)
     }
 
+    /// CatBoost 1.2.10's `get_all_params()` after fitting the kit's diabetes, shuttle and Ames training splits (538,
+    /// 40,598 and 2,050 rows; 2,000 iterations, an evaluation set): 0.020112, 0.089229 and 0.037343 as 32-bit floats.
+    @Test func automaticLearningRateIsCatBoosts() throws {
+        #expect(BoostingConfig.automaticLearningRate(loss: .logloss, trainingRows: 538, iterations: 2000) == 0.02011200040578842)
+        #expect(BoostingConfig.automaticLearningRate(loss: .multiclass(7), trainingRows: 40598, iterations: 2000) == 0.08922900259494781)
+        #expect(BoostingConfig.automaticLearningRate(loss: .rmse, trainingRows: 2050, iterations: 2000) == 0.03734299913048744)
+        #expect(BoostingConfig.automaticLearningRate(loss: .multiclass(3), trainingRows: 100, iterations: 10) == 0.5)
+        let (train, validation, _) = Self.split(TabularFixtures.thresholdAndCategory(rows: 400, seed: 21))
+        var config = Self.fast
+        config.learningRate = nil
+        let automatic = try GradientBoostingModel.train(train: train, validation: validation, config: config, seed: 1)
+        #expect(automatic.learningRate == BoostingConfig.automaticLearningRate(loss: .logloss, trainingRows: 200, iterations: 150))
+        #expect(try GradientBoostingModel.train(train: train, validation: validation, config: Self.fast, seed: 1).learningRate == 0.1)
+    }
+
+    static func trainer(_ loss: GradientBoostingModel.Loss, y: [Double], config: BoostingConfig) -> Trainer {
+        Trainer(loss: loss, config: config, quantizer: BoostingQuantizer(), bins: [], y: y, validationBins: [], validationY: [],
+                threadCount: 1, parentMemoryLimit: 0)
+    }
+
+    /// Two rows at score 0 (p = 1/3 each), labels 0 and 1, λ = 1: Σ(p − y) = (−1/3, −1/3, 2/3) and the summed
+    /// softmax Hessian is (2/3)I − (2/9)J, which maps that gradient (orthogonal to the ones vector) to (2/3) of itself,
+    /// so the Newton step is (1/3, 1/3, −2/3) / (2/3 + 1) = (0.2, 0.2, −0.4). The per-class diagonal would give
+    /// 0.231, 0.231, −0.462.
+    @Test func multiclassLeafIsTheFullHessianNewtonStep() {
+        let config = BoostingConfig(learningRate: 1, l2LeafRegularization: 1)
+        let values = Self.trainer(.multiclass(3), y: [0, 1], config: config)
+            .leafValues(leaves: 1, leaf: [0, 0], scores: [0, 0, 0, 0, 0, 0], weights: [1, 1])
+        #expect(zip(values, [0.2, 0.2, -0.4]).allSatisfy { abs($0 - $1) < 1e-12 }, "\(values)")
+    }
+
+    /// Logloss leaves take CatBoost's 10 Newton steps: labels 1, 1, 1, 0 from score 0 with λ = 3. Every step
+    /// lowers the loss here, so none is halved; one step alone would stop at 1 / (1 + 3) = 0.25.
+    @Test func loglossLeafTakesTenNewtonSteps() {
+        let y: [Double] = [1, 1, 1, 0]
+        var s = 0.0
+        for _ in 0..<10 {
+            let p = 1 / (1 + exp(-s))
+            s += (3 - 4 * p) / (4 * p * (1 - p) + 3)
+        }
+        let config = BoostingConfig(learningRate: 0.5)
+        let values = Self.trainer(.logloss, y: y, config: config)
+            .leafValues(leaves: 1, leaf: [0, 0, 0, 0], scores: [0, 0, 0, 0], weights: [1, 1, 1, 1])
+        #expect(abs(values[0] - 0.5 * s) < 1e-12 && s > 0.9, "\(values) vs \(0.5 * s)")
+        var one = config
+        one.leafEstimationIterations = 1
+        let single = Self.trainer(.logloss, y: y, config: one)
+            .leafValues(leaves: 1, leaf: [0, 0, 0, 0], scores: [0, 0, 0, 0], weights: [1, 1, 1, 1])
+        #expect(abs(single[0] - 0.5 * 0.25) < 1e-12)
+    }
+
     @Test func invalidSettingsAndMismatchedFramesAreRejected() {
         let frame = TabularFixtures.thresholdAndCategory(rows: 100, seed: 18)
         var config = Self.fast

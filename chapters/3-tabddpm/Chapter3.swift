@@ -110,7 +110,9 @@ struct Chapter3: ParsableCommand {
         if let catboost {
             let ours = try prepared.map { data in
                 let runner = chapterCells.runner(data)
-                return (data, try runner.cell(.real, evaluator: runner.tunedEvaluator()).allScores)
+                let seeds = Seeds.derive(base: seed, purpose: .evaluator, count: catboost[data.spec.name]!.n)
+                return EvaluatorCheck.KitScores(data: data, defaults: try EvaluatorCheck.defaultScores(data, seeds: seeds),
+                                                tuned: try runner.cell(.real, evaluator: runner.tunedEvaluator()).allScores)
             }
             let table = EvaluatorCheck.compare(ours: ours, catboost: catboost)
             let out = rootURL.appendingPathComponent("reports/evaluator-check.md")
