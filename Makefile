@@ -5,8 +5,8 @@ THREADS ?= 2
 PROFILE ?= default
 RELEASE = .build/release
 
-.PHONY: setup build test bench bench-chapter3 bench-peers report pdf clean verify-evaluator verify-imputers verify-baselines data \
-	chapter3-cells test-slurm
+.PHONY: setup build test bench bench-chapter3 bench-peers report pdf clean verify-evaluator verify-imputers verify-baselines \
+	verify-dcr data chapter3-cells test-slurm
 
 setup:
 	@scripts/setup.sh
@@ -108,6 +108,11 @@ verify-baselines: build
 	$(RELEASE)/chapter3 --profile $(PROFILE) --threads $(THREADS) --root . --datasets $(BASELINE_SETS) --export-splits .cache/chapter3-splits
 	scripts/verify-baselines.sh .cache/chapter3-splits .cache/chapter3-ctgan $(BASELINE_SETS)
 	$(RELEASE)/chapter3 --profile $(PROFILE) --threads $(THREADS) --root . --datasets $(BASELINE_SETS) --compare-baselines .cache/chapter3-ctgan
+
+# The DCR as tab-ddpm's scripts/resample_privacy.py defines it, computed with scikit-learn (private venv) on the toy
+# tables of Tests/EvaluationTests/TabularDistanceTests.swift: prints the values that test expects of the kit.
+verify-dcr:
+	scripts/verify-dcr.sh
 
 # The main job: run every chapter program, then stitch reports/dissertation.html and reports/talk.html.
 report: $(CHAPTERS)

@@ -5,11 +5,12 @@ import Tensor
 /// TabDDPM's privacy score (`scripts/resample_privacy.py`, after CTAB-GAN): the Euclidean distance from each
 /// synthetic row to its nearest real training row.
 ///
-/// Numeric columns (and the target of a regression task) are min-max scaled by the real data's range;
-/// categorical columns (and the class of a classification task) are one-hot vectors divided by √2, so a
-/// mismatching category adds exactly 1 to the squared distance. That is computed from the codes directly,
-/// without materialising the one-hot vectors; distances are summed in single precision, SIMD over real rows.
-/// The paper reports the median.
+/// Numeric columns (and the target of a regression task) are min-max scaled by the (sampled) real rows' range, as
+/// scikit-learn scales them; categorical columns (and the class of a classification task) are one-hot vectors
+/// divided by √2, so a mismatching category adds exactly 1 to the squared distance. That is computed from the
+/// codes directly, without materialising the one-hot vectors; distances are summed in single precision, SIMD over
+/// real rows. The paper reports the median. `scripts/verify_dcr.py` computes the same definition with scikit-learn
+/// for the golden values of the tests.
 public enum DistanceToClosestRecord {
     /// Real rows per block: a block of all columns stays in L2 cache while the queries pass over it.
     static let blockSize = 4096
@@ -36,7 +37,7 @@ public enum DistanceToClosestRecord {
         func categoricalColumns(_ frame: TabularFrame) -> [[Int]] {
             frame.categorical + (frame.isClassification ? [frame.labels] : [])
         }
-        let scaler = MinMaxScaler(fitting: numericColumns(real))
+        let scaler = ReferenceScaler(fitting: numericColumns(real), rows: realRows)
         let scaledReal = scaler.transform(numericColumns(real)), realCodes = categoricalColumns(real)
         let (m, c) = (scaledReal.count, realCodes.count)
         let n = realRows.count, queries = syntheticRows.count
@@ -115,15 +116,47 @@ public enum DistanceToClosestRecord {
         median(of: distances(synthetic: synthetic, real: real, seed: seed, limit: limit))
     }
 
-    static func median(of values: [Double]) -> Double {
+    public static func median(of values: [Double]) -> Double {
         guard !values.isEmpty else { return .nan }
         let sorted = values.sorted(), mid = sorted.count / 2
         return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+    }
+
+    /// The `levels + 1` quantiles at 0, 1/levels, …, 1, interpolated linearly between order statistics as NumPy's
+    /// default does (so the middle one of an even `levels` is the median): a distribution kept in a few numbers.
+    public static func quantiles(of values: [Double], levels: Int) -> [Double] {
+        precondition(levels > 0, "DCR quantiles: levels must be positive")
+        guard !values.isEmpty else { return [] }
+        let sorted = values.sorted(), last = Double(sorted.count - 1)
+        return (0...levels).map { k in
+            let position = last * Double(k) / Double(levels)
+            let below = Int(position.rounded(.down)), above = min(below + 1, sorted.count - 1)
+            return sorted[below] + (sorted[above] - sorted[below]) * (position - Double(below))
+        }
     }
 
     /// All of 0..<count, or `limit` of them drawn without replacement.
     static func sample(_ count: Int, limit: Int, rng: RandomGenerator) -> [Int] {
         guard count > limit else { return Array(0..<count) }
         return Array(rng.permutation(count).prefix(limit))
+    }
+}
+
+/// scikit-learn's `MinMaxScaler` as the reference fits it: on the (sampled) real rows only, and a column constant
+/// there keeps a scale of 1 instead of collapsing to 0, so a synthetic value off the constant still counts.
+struct ReferenceScaler {
+    var minimum: [Double]
+    var span: [Double]
+
+    init(fitting columns: [[Double]], rows: [Int]) {
+        minimum = columns.map { column in rows.map { column[$0] }.min() ?? 0 }
+        span = zip(columns, minimum).map { column, low in
+            let range = (rows.map { column[$0] }.max() ?? 0) - low
+            return range > 0 ? range : 1
+        }
+    }
+
+    func transform(_ columns: [[Double]]) -> [[Double]] {
+        columns.indices.map { f in columns[f].map { ($0 - minimum[f]) / span[f] } }
     }
 }

@@ -24,7 +24,7 @@ extension OwnTableTests {
         let result = try run(["--profile", "smoke", "--csv", csv.path, "--models", "smote,real"])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(FileManager.default.fileExists(atPath: outputs.appendingPathComponent("runs/3-tabddpm-own/manifest.json").path))
-        let panels = try XCTUnwrap(try sidecar("feature-distributions")["panels"] as? [[String: Any]])
+        let panels = try XCTUnwrap(try sidecar("feature-distributions-constant-x2")["panels"] as? [[String: Any]])
         let x2 = try XCTUnwrap(panels.first { ($0["title"] as? String)?.hasPrefix("x2") == true })
         XCTAssertEqual(x2["title"] as? String, "x2 (constant in the real rows)")
         let real = try XCTUnwrap((x2["layers"] as? [[String: Any]])?.first)

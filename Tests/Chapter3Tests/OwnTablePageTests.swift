@@ -28,8 +28,9 @@ extension OwnTableTests {
         // The run's tables, its figures embedded as data and its provenance.
         for id in ["ml-efficiency", "dcr", "fidelity", "timings"] { XCTAssertTrue(html.contains("id=\"tbl-\(id)\""), id) }
         XCTAssertTrue(html.contains("<th style=\"text-align:right\">odd (median DCR)</th>"))
-        XCTAssertTrue(html.contains("<figure id=\"fig-feature-distributions\"><img src=\"data:image/svg+xml;base64,"))
-        XCTAssertTrue(html.contains("<figure id=\"fig-correlation-difference\">"))
+        XCTAssertTrue(html.contains("<figure id=\"fig-feature-distributions-odd\"><img src=\"data:image/svg+xml;base64,"))
+        XCTAssertTrue(html.contains("<figure id=\"fig-correlation-difference-odd\">"))
+        XCTAssertTrue(html.contains("<figure id=\"fig-dcr-distribution\">"))
         XCTAssertFalse(html.contains("fig-tabddpm-loss"), "TabDDPM did not run, so it has no loss figure")
         XCTAssertTrue(html.contains("<table class=\"provenance\"><tbody><tr><th>chapter</th><td>3-tabddpm-own</td>"))
         XCTAssertFalse(html.contains("src=\"http"), "self-contained")

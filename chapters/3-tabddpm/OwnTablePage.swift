@@ -38,6 +38,7 @@ struct OwnTablePage {
             .runTable(id: "dcr"),
             .heading("Fidelity"),
             .runTable(id: "fidelity"),
+            .runTable(id: ChapterFigures.id("feature-distances", own.spec)),
         ] + figures.map { .figure(id: $0) } + [
             .heading("Time"),
             .runTable(id: "timings"),

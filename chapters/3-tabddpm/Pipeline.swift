@@ -37,6 +37,9 @@ struct CellResult: Codable {
     var scores: [[Double]]
     /// Median DCR of each synthetic sample (empty for the real data).
     var medianDCR: [Double]
+    /// The 0th, 0.5th, …, 100th percentiles of the first synthetic sample's DCRs; for the real data, of the real
+    /// test rows' distances to the training rows, the level of records the generator never saw.
+    var dcrQuantiles: [Double]
     /// Training time and optimizer steps of the configuration scored (tuning trials not included).
     var trainSeconds: Double
     var trainSteps: Int
@@ -313,6 +316,7 @@ struct DatasetRunner {
 
         var scores: [[Double]] = []
         var dcr: [Double] = []
+        var dcrQuantiles: [Double] = []
         var sampleSeconds = 0.0
         var preview: TabularFrame? = nil
         let evaluations = Experiment.Progress(total: samples * settings.evaluatorSeeds, label: "\(label) evaluate")
@@ -325,7 +329,12 @@ struct DatasetRunner {
                 if model != .real { untrained = TrainingCheck.problem(curve: trained.curve, sample: synthetic, real: data.train) }
             }
             if model != .real {
-                dcr.append(DistanceToClosestRecord.median(synthetic: synthetic, real: data.train, seed: seed))
+                let distances = DistanceToClosestRecord.distances(synthetic: synthetic, real: data.train, seed: seed)
+                dcr.append(DistanceToClosestRecord.median(of: distances))
+                if s == 0 { dcrQuantiles = DistanceToClosestRecord.quantiles(of: distances, levels: 200) }
+            } else {
+                let distances = DistanceToClosestRecord.distances(synthetic: data.test, real: data.train, seed: seed)
+                dcrQuantiles = DistanceToClosestRecord.quantiles(of: distances, levels: 200)
             }
             var row: [Double] = []
             for e in 0..<settings.evaluatorSeeds {
@@ -338,8 +347,8 @@ struct DatasetRunner {
             scores.append(row)
         }
         evaluations.finish()
-        return CellResult(model: model, scores: scores, medianDCR: dcr, trainSeconds: trained.seconds,
-                          trainSteps: trained.steps, sampledRows: model == .real ? 0 : rows * samples,
+        return CellResult(model: model, scores: scores, medianDCR: dcr, dcrQuantiles: dcrQuantiles,
+                          trainSeconds: trained.seconds, trainSteps: trained.steps, sampledRows: model == .real ? 0 : rows * samples,
                           sampleSeconds: sampleSeconds, losses: trained.losses, curve: trained.curve, trials: tuning,
                           chosen: chosen?.summary ?? "", untrained: untrained, preview: preview ?? data.train)
     }
