@@ -23,10 +23,14 @@ public struct Manifest: ArtifactFile, Equatable, Sendable {
     public var inputs: [InputFile]
     public var steps: [StepTiming]
     public var deviations: [String]
+    /// Figures and tables the chapter's narrative names that this run did not produce because of how it was asked to
+    /// run (e.g. a data set left out by an option), each with the reason; absent when there are none.
+    public var notProduced: [String: String]?
 
     public init(chapter: String, profile: String, started: String, wallSeconds: Double, git: GitState, swift: String,
                 os: String, cpu: String, blas: BLASInfo, kitVersion: String, codeVersion: String? = nil, config: JSONValue, configHash: String,
-                seeds: [String: [UInt64]], inputs: [InputFile], steps: [StepTiming], deviations: [String]) {
+                seeds: [String: [UInt64]], inputs: [InputFile], steps: [StepTiming], deviations: [String],
+                notProduced: [String: String]? = nil) {
         self.chapter = chapter
         self.profile = profile
         self.started = started
@@ -44,6 +48,7 @@ public struct Manifest: ArtifactFile, Equatable, Sendable {
         self.inputs = inputs
         self.steps = steps
         self.deviations = deviations
+        self.notProduced = notProduced
     }
 
     /// Git state of the working tree. `dirty` is nil when it could not be determined (no git, not a repository).

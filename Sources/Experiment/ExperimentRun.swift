@@ -40,6 +40,7 @@ public final class ExperimentRun: @unchecked Sendable {
     private var inputs: [Manifest.InputFile] = []
     private var steps: [Manifest.StepTiming] = []
     private var deviations: [String] = []
+    private var notProduced: [String: String] = [:]
     private var results: Results
     private let log: (String) -> Void
     private let outputs: RunOutputs
@@ -161,6 +162,12 @@ public final class ExperimentRun: @unchecked Sendable {
         }
     }
 
+    /// Records that the figure or table `id`, which the narrative names, is not produced by this run, and why (the
+    /// report then shows the reason in its place instead of failing).
+    public func recordNotProduced(_ id: String, reason: String) {
+        lock.withLock { notProduced[id] = reason }
+    }
+
     // MARK: Results
 
     public func record(_ number: ReproducedNumber) {
@@ -192,7 +199,7 @@ public final class ExperimentRun: @unchecked Sendable {
                 os: environment.os, cpu: environment.cpu, blas: blas, kitVersion: kitVersion, codeVersion: codeVersion,
                 config: config.value, configHash: config.configHash, seeds: seeds,
                 inputs: inputs.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }, steps: steps,
-                deviations: deviations)
+                deviations: deviations, notProduced: notProduced.isEmpty ? nil : notProduced)
         }
     }
 

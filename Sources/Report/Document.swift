@@ -29,6 +29,8 @@ public protocol AssetProvider {
     func profile(chapter: String) -> String?
     func figure(chapter: String, id: String) -> FigureAsset?
     func table(chapter: String, id: String) -> TableAsset?
+    /// Why the chapter's run did not produce figure or table `id` (its manifest's `notProduced`), nil if it should have.
+    func reasonNotProduced(chapter: String, id: String) -> String?
 }
 
 /// One Markdown source: a dissertation chapter or one slide of the talk.
@@ -291,7 +293,7 @@ final class DocumentRenderer: InlineContext {
         }
         let figcaption = "<figcaption><span class=\"label\">Figure \(num).</span> \(captionHTML)</figcaption>"
         guard let asset else {
-            guard let placeholder = absent("Figure \(num)", profiles: profiles, chapter: part.chapter) else {
+            guard let placeholder = absent("Figure \(num)", id: id, profiles: profiles, chapter: part.chapter) else {
                 throw ReportError(file: part.file, line: line, message:
                     "figure fig:\(id) not found: no figures/\(part.chapter)/\(id).svg or .png, although chapter \(part.chapter) has run")
             }
@@ -312,7 +314,7 @@ final class DocumentRenderer: InlineContext {
         if let narrative, !narrative.isEmpty { captionText = " " + (try inline(narrative, part: part, line: line)) }
         let caption = "<div class=\"table-caption\"><span class=\"label\">Table \(num).</span>\(captionText)</div>"
         guard let asset else {
-            guard let placeholder = absent("Table \(num)", profiles: profiles, chapter: part.chapter) else {
+            guard let placeholder = absent("Table \(num)", id: id, profiles: profiles, chapter: part.chapter) else {
                 throw ReportError(file: part.file, line: line, message:
                     "table tbl:\(id) not found: no reports/runs/\(part.chapter)/tables/\(id).md, although chapter \(part.chapter) has run")
             }
@@ -343,16 +345,19 @@ final class DocumentRenderer: InlineContext {
 
     /// The HTML shown in place of a figure or table the chapter's run did not produce, or nil when its absence is an
     /// error: a chapter that has not run shows "not reproduced yet"; a run whose profile the narrative does not
-    /// list for this artifact (`{profiles=default,paper}`) shows which profiles produce it and how to run one.
-    private func absent(_ label: String, profiles: [String]?, chapter: String) -> String? {
+    /// list for this artifact (`{profiles=default,paper}`) shows which profiles produce it and how to run one; a run
+    /// that recorded why it did not produce the artifact (its manifest's `notProduced`) shows that reason.
+    private func absent(_ label: String, id: String, profiles: [String]?, chapter: String) -> String? {
         guard assets.hasRun(chapter: chapter) else { return notReproducedYetHTML(chapter: chapter) }
-        guard let profiles, let profile = assets.profile(chapter: chapter), !profiles.contains(profile) else {
-            return nil
+        if let profiles, let profile = assets.profile(chapter: chapter), !profiles.contains(profile) {
+            let command = "\(makeTarget(forChapter: chapter)) PROFILE=\(profiles[0])"
+            return "<span class=\"not-run\">\(HTML.text(label)) — produced by the \(HTML.text(listed(profiles))) "
+                + "\(profiles.count == 1 ? "profile" : "profiles"); this build is from a \(HTML.text(profile)) run of "
+                + "<code>\(HTML.text(chapter))</code>. Run <code>\(HTML.text(command))</code> to produce it.</span>"
         }
-        let command = "\(makeTarget(forChapter: chapter)) PROFILE=\(profiles[0])"
-        return "<span class=\"not-run\">\(HTML.text(label)) — produced by the \(HTML.text(listed(profiles))) "
-            + "\(profiles.count == 1 ? "profile" : "profiles"); this build is from a \(HTML.text(profile)) run of "
-            + "<code>\(HTML.text(chapter))</code>. Run <code>\(HTML.text(command))</code> to produce it.</span>"
+        guard let reason = assets.reasonNotProduced(chapter: chapter, id: id) else { return nil }
+        return "<span class=\"not-run\">\(HTML.text(label)) — not produced by this run of <code>\(HTML.text(chapter))</code>: "
+            + "\(HTML.text(reason)).</span>"
     }
 
     /// `a`, `a and b`, `a, b and c`.

@@ -63,6 +63,10 @@ public struct FileAssets: AssetProvider {
         (try? manifest(chapter))??.profile
     }
 
+    public func reasonNotProduced(chapter: String, id: String) -> String? {
+        (try? manifest(chapter))??.notProduced?[id]
+    }
+
     /// `manifest.json` of a run, if there is one.
     public func manifest(_ chapter: String) throws -> Manifest? {
         try read(Manifest.self, "manifest.json", of: chapter)

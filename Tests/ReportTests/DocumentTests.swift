@@ -9,10 +9,12 @@ struct MemoryAssets: AssetProvider {
     var profiles: [String: String] = [:]
     var figures: [String: FigureAsset] = [:]   // "chapter/id"
     var tables: [String: TableAsset] = [:]
+    var notProduced: [String: String] = [:]   // "chapter/id" → reason
     func hasRun(chapter: String) -> Bool { ran.contains(chapter) }
     func profile(chapter: String) -> String? { profiles[chapter] }
     func figure(chapter: String, id: String) -> FigureAsset? { figures["\(chapter)/\(id)"] }
     func table(chapter: String, id: String) -> TableAsset? { tables["\(chapter)/\(id)"] }
+    func reasonNotProduced(chapter: String, id: String) -> String? { notProduced["\(chapter)/\(id)"] }
 }
 
 let bib = Bibliography(entries: [
@@ -92,6 +94,15 @@ func render(_ md: String, chapter: String = "1-gpvae", assets: AssetProvider = M
         } catch let e as ReportError {
             #expect(e.description.hasPrefix("chapters/3-tabddpm/chapter.md:5: figure fig:absent not found"))
         } catch { Issue.record("wrong error \(error)") }
+    }
+
+    @Test func aFigureOrTableTheRunSaysItDidNotProduceShowsTheReason() throws {
+        var assets = MemoryAssets(ran: ["3-tabddpm"])
+        assets.notProduced = ["3-tabddpm/absent": "data set adult was not in --datasets",
+                              "3-tabddpm/gone": "data set adult was not in --datasets"]
+        let html = try render("# T\n\n![Caption](fig:absent)\n\n[[tbl:gone]] Rows.\n", chapter: "3-tabddpm", assets: assets)
+        #expect(html.contains("Figure 1 — not produced by this run of <code>3-tabddpm</code>: data set adult was not in --datasets."))
+        #expect(html.contains("Table 1 — not produced by this run of <code>3-tabddpm</code>: data set adult was not in --datasets."))
     }
 
     @Test func missingTableInRunChapterFailsNamingFileAndLine() {
