@@ -168,7 +168,9 @@ import Testing
         let share = frequencies(sample.labels, levels: 2)[1]
         #expect(Swift.abs(share - 1.0 / 3) < 0.1, "share of class yes \(share)")
         let zeros = Double(sample.numeric[1].filter { $0 == 0 }.count) / 1000
-        #expect(Swift.abs(zeros - 0.3) < 0.12, "share of exact zeros in the mixed column \(zeros)")
+        // After 300 steps the share sits 0.02–0.12 from 0.3 depending on the GEMM's rounding (the kit's AVX-512 kernel
+        // or OpenBLAS's AVX2 one: 0.121 measured on the latter); a generator that ignores the mixed mode is 0.3 off.
+        #expect(Swift.abs(zeros - 0.3) < 0.15, "share of exact zeros in the mixed column \(zeros)")
     }
 
     @Test func ctabganPlusKeepsOnlyRowsInsideTheTrainingRanges() throws {
