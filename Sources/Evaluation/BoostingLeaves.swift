@@ -9,8 +9,8 @@ import Foundation
 /// loss, else it is halved, which uses up an iteration (CatBoost's `AnyImprovement` backtracking). The sum of the
 /// kept steps, times the learning rate, is the leaf value.
 extension Trainer {
-    func leafValues(leaves: Int, leaf: [UInt16], scores: [Double], weights: [Double]) -> [Double] {
-        let lambda = config.l2LeafRegularization * weights.reduce(0, +) / Double(max(rows, 1))
+    /// `lambda`: the tree's scaled l2_leaf_reg, the one its splits were scored with.
+    func leafValues(leaves: Int, leaf: [UInt16], scores: [Double], weights: [Double], lambda: Double) -> [Double] {
         let walk = dimension == 1 ? singleScoreWalk : multiclassWalk
         return walk(leaves, leaf, scores, weights, lambda).map { learningRate * $0 }
     }

@@ -266,7 +266,7 @@ struct Trainer {
                     tree.thresholds.append(threshold)
                 }
             }
-            tree.leafValues = leafValues(leaves: 1 << tree.features.count, leaf: leaf, scores: scores, weights: weights)
+            tree.leafValues = leafValues(leaves: 1 << tree.features.count, leaf: leaf, scores: scores, weights: weights, lambda: l2)
             for i in 0..<n {
                 let base = Int(leaf[i]) * d
                 for k in 0..<d { scores[i * d + k] += tree.leafValues[base + k] }

@@ -183,7 +183,7 @@ import Testing
     @Test func multiclassLeafIsTheFullHessianNewtonStep() {
         let config = BoostingConfig(learningRate: 1, l2LeafRegularization: 1)
         let values = Self.trainer(.multiclass(3), y: [0, 1], config: config)
-            .leafValues(leaves: 1, leaf: [0, 0], scores: [0, 0, 0, 0, 0, 0], weights: [1, 1])
+            .leafValues(leaves: 1, leaf: [0, 0], scores: [0, 0, 0, 0, 0, 0], weights: [1, 1], lambda: 1)
         #expect(zip(values, [0.2, 0.2, -0.4]).allSatisfy { abs($0 - $1) < 1e-12 }, "\(values)")
     }
 
@@ -198,12 +198,12 @@ import Testing
         }
         let config = BoostingConfig(learningRate: 0.5)
         let values = Self.trainer(.logloss, y: y, config: config)
-            .leafValues(leaves: 1, leaf: [0, 0, 0, 0], scores: [0, 0, 0, 0], weights: [1, 1, 1, 1])
+            .leafValues(leaves: 1, leaf: [0, 0, 0, 0], scores: [0, 0, 0, 0], weights: [1, 1, 1, 1], lambda: 3)
         #expect(abs(values[0] - 0.5 * s) < 1e-12 && s > 0.9, "\(values) vs \(0.5 * s)")
         var one = config
         one.leafEstimationIterations = 1
         let single = Self.trainer(.logloss, y: y, config: one)
-            .leafValues(leaves: 1, leaf: [0, 0, 0, 0], scores: [0, 0, 0, 0], weights: [1, 1, 1, 1])
+            .leafValues(leaves: 1, leaf: [0, 0, 0, 0], scores: [0, 0, 0, 0], weights: [1, 1, 1, 1], lambda: 3)
         #expect(abs(single[0] - 0.5 * 0.25) < 1e-12)
     }
 
