@@ -84,7 +84,8 @@ void kit_adam(float *p, const float *g, float *m, float *v, size_t n,
     }
 }
 
-/* im2col / col2im for one image over channels [c0, c1): patches [C*KH*KW, OH*OW] <-> image [C, H, W].
+/* im2col / col2im for one image over channels [c0, c1): patches [C*KH*KW, OH*OW] <-> image [C, H, W], the patch
+   rows ld floats apart (OH*OW for one image alone; more when several images' patches sit side by side).
    Output positions o whose input index o*stride + offset falls outside the image read as (or drop) zero. */
 static inline long kit_floordiv(long a, long b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
@@ -97,8 +98,9 @@ static inline void kit_valid(long offset, long stride, long size, long count, lo
     *lo = l; *hi = h;
 }
 
-void kit_im2col(const float *restrict image, float *restrict cols, const struct kit_conv_geometry *g, long c0, long c1) {
-    const long plane = g->height * g->width, positions = g->out_h * g->out_w;
+void kit_im2col(const float *restrict image, float *restrict cols, long ld, const struct kit_conv_geometry *g,
+                long c0, long c1) {
+    const long plane = g->height * g->width;
     for (long c = c0; c < c1; c++) {
         const float *xc = image + c * plane;
         for (long kh = 0; kh < g->kernel_h; kh++) {
@@ -108,7 +110,7 @@ void kit_im2col(const float *restrict image, float *restrict cols, const struct 
                 const long off_w = kw * g->dilation_w - g->pad_w;
                 long w0, w1;
                 kit_valid(off_w, g->stride_w, g->width, g->out_w, &w0, &w1);
-                float *row = cols + ((c * g->kernel_h + kh) * g->kernel_w + kw) * positions;
+                float *row = cols + ((c * g->kernel_h + kh) * g->kernel_w + kw) * ld;
                 memset(row, 0, (size_t)(h0 * g->out_w) * sizeof(float));
                 for (long oh = h0; oh < h1; oh++) {
                     const long ih = oh * g->stride_h + kh * g->dilation_h - g->pad_h;
@@ -129,8 +131,9 @@ void kit_im2col(const float *restrict image, float *restrict cols, const struct 
     }
 }
 
-void kit_col2im(const float *restrict cols, float *restrict image, const struct kit_conv_geometry *g, long c0, long c1) {
-    const long plane = g->height * g->width, positions = g->out_h * g->out_w;
+void kit_col2im(const float *restrict cols, float *restrict image, long ld, const struct kit_conv_geometry *g,
+                long c0, long c1) {
+    const long plane = g->height * g->width;
     for (long c = c0; c < c1; c++) {
         float *xc = image + c * plane;
         for (long kh = 0; kh < g->kernel_h; kh++) {
@@ -140,7 +143,7 @@ void kit_col2im(const float *restrict cols, float *restrict image, const struct 
                 const long off_w = kw * g->dilation_w - g->pad_w;
                 long w0, w1;
                 kit_valid(off_w, g->stride_w, g->width, g->out_w, &w0, &w1);
-                const float *row = cols + ((c * g->kernel_h + kh) * g->kernel_w + kw) * positions;
+                const float *row = cols + ((c * g->kernel_h + kh) * g->kernel_w + kw) * ld;
                 for (long oh = h0; oh < h1; oh++) {
                     const long ih = oh * g->stride_h + kh * g->dilation_h - g->pad_h;
                     float *dst = xc + ih * g->width;  /* output column ow adds into dst[ow * stride + off_w] */

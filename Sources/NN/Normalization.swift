@@ -1,13 +1,5 @@
 import Tensor
 
-/// (x − mean) / √(var + ε) with the biased variance, both over `axes` (kept as size-1 dimensions).
-func standardized(_ x: Tensor, axes: [Int], epsilon: Float) -> Tensor {
-    let mean = x.mean(axes: axes, keepingDims: true)
-    let centered = x - mean
-    let variance = centered.squared().mean(axes: axes, keepingDims: true)
-    return centered / (variance + epsilon).sqrt()
-}
-
 /// Shape [1, C, 1, …, 1] for a per-channel vector applied to a rank-`rank` input laid out [N, C, …].
 func channelShape(_ channels: Int, rank: Int) -> [Int] {
     [1, channels] + Array(repeating: 1, count: max(rank - 2, 0))
@@ -37,10 +29,8 @@ public final class LayerNorm: Module, Layer {
         let k = normalizedShape.count
         check(input.rank >= k && Array(input.shape.suffix(k)) == normalizedShape,
                      "LayerNorm: input \(input.shape) does not end in \(normalizedShape)")
-        var y = standardized(input, axes: Array((input.rank - k)..<input.rank), epsilon: epsilon)
-        if let weight { y = y * weight }
-        if let bias { y = y + bias }
-        return y
+        return Tensor.layerNorm(input, normalizedCount: normalizedShape.reduce(1, *), weight: weight, bias: bias,
+                                epsilon: epsilon)
     }
 }
 
@@ -101,31 +91,22 @@ public final class BatchNorm: Module, Layer {
         check(input.rank >= 2 && input.shape[1] == featureCount,
                      "BatchNorm: input \(input.shape) is not [N, \(featureCount), …]")
         let shape = channelShape(featureCount, rank: input.rank)
-        let axes = [0] + Array(2..<input.rank)
-        var y: Tensor
         if isTraining {
             let n = input.count / featureCount
             check(n > 1, "BatchNorm: training needs more than one value per channel, got input \(input.shape)")
-            let mean = input.mean(axes: axes, keepingDims: true)
-            let centered = input - mean
-            let variance = centered.squared().mean(axes: axes, keepingDims: true)
-            y = centered / (variance + epsilon).sqrt()
+            let (normalized, mean, variance) = Tensor.batchNorm(input, weight: weight, bias: bias, epsilon: epsilon)
             let m = momentum, unbias = Float(n) / Float(n - 1)
-            mean.withBuffer { bm in
-                runningMean.withMutableBuffer { rm in
-                    for c in 0..<featureCount { rm[c] = (1 - m) * rm[c] + m * bm[c] }
-                }
+            runningMean.withMutableBuffer { rm in
+                for c in 0..<featureCount { rm[c] = (1 - m) * rm[c] + m * mean[c] }
             }
-            variance.withBuffer { bv in
-                runningVariance.withMutableBuffer { rv in
-                    for c in 0..<featureCount { rv[c] = (1 - m) * rv[c] + m * bv[c] * unbias }
-                }
+            runningVariance.withMutableBuffer { rv in
+                for c in 0..<featureCount { rv[c] = (1 - m) * rv[c] + m * variance[c] * unbias }
             }
-        } else {
-            let mean = runningMean.copy().reshaped(shape)
-            let invStd = 1 / (runningVariance.copy() + epsilon).sqrt().reshaped(shape)
-            y = (input - mean) * invStd
+            return normalized
         }
+        let mean = runningMean.copy().reshaped(shape)
+        let invStd = 1 / (runningVariance.copy() + epsilon).sqrt().reshaped(shape)
+        var y = (input - mean) * invStd
         if let weight { y = y * weight.reshaped(shape) }
         if let bias { y = y + bias.reshaped(shape) }
         return y

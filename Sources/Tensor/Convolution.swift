@@ -11,7 +11,7 @@ import RealModule
 //   transposed forward  y_n  = col2im(Wᵀ · x_n)                   W as [Cin, Cout·KH·KW]
 //   transposed backward dx_n = W · im2col(g_n),          dW   = Σ_n x_n · im2col(g_n)ᵀ
 //
-// Work is done one batch item at a time into a scratch matrix holding one image's patches (2.4 MB for 64 channels
+// Work is done one batch item at a time (small images: a chunk of images per GEMM, ConvolutionChunks.swift) into a scratch matrix holding one image's patches (2.4 MB for 64 channels
 // at 32×32 with a 3×3 kernel, so it stays near the cache), with one sgemm per item. Nothing is kept for the
 // backward pass but the inputs: the backward unfolds again, which costs far less than the GEMMs and saves
 // C·KH·KW·Hout·Wout floats per item per layer. A 1×1 kernel with stride 1 and no padding skips the unfolding.
@@ -45,6 +45,11 @@ struct ConvGeometry {
         kernelH == 1 && kernelW == 1 && strideH == 1 && strideW == 1 && padH == 0 && padW == 0
     }
 
+    /// A window over the whole unpadded, undilated input: one output position whose patch is the image itself.
+    var coversWholeImage: Bool {
+        kernelH == height && kernelW == width && padH == 0 && padW == 0 && outH == 1 && outW == 1
+    }
+
     /// The output length of a convolution along one axis, or nil when the window does not fit.
     static func outputLength(input: Int, kernel: Int, stride: Int, padding: Int, dilation: Int) -> Int? {
         let span = input + 2 * padding - dilation * (kernel - 1) - 1
@@ -58,14 +63,15 @@ struct ConvGeometry {
                           dilation_w: dilationW, out_h: outH, out_w: outW)
     }
 
-    /// Unfolds one image [C, H, W] into patches [C·KH·KW, Hout·Wout] (zeros where the window hangs over).
-    func im2col(_ image: UnsafePointer<Float>, _ cols: UnsafeMutablePointer<Float>) {
-        withUnsafePointer(to: kernelGeometry) { kit_im2col(image, cols, $0, 0, channels) }
+    /// Unfolds one image [C, H, W] into patches [C·KH·KW, Hout·Wout] (zeros where the window hangs over), the
+    /// patch rows `rowStride` floats apart (one image's positions unless several images share the matrix).
+    func im2col(_ image: UnsafePointer<Float>, _ cols: UnsafeMutablePointer<Float>, rowStride: Int? = nil) {
+        withUnsafePointer(to: kernelGeometry) { kit_im2col(image, cols, rowStride ?? positions, $0, 0, channels) }
     }
 
     /// Folds patches [C·KH·KW, Hout·Wout] back into an image [C, H, W], adding into what `image` holds.
-    func col2im(_ cols: UnsafePointer<Float>, _ image: UnsafeMutablePointer<Float>) {
-        withUnsafePointer(to: kernelGeometry) { kit_col2im(cols, image, $0, 0, channels) }
+    func col2im(_ cols: UnsafePointer<Float>, _ image: UnsafeMutablePointer<Float>, rowStride: Int? = nil) {
+        withUnsafePointer(to: kernelGeometry) { kit_col2im(cols, image, rowStride ?? positions, $0, 0, channels) }
     }
 }
 
@@ -163,6 +169,14 @@ extension Tensor {
                                     strideH: stride, strideW: stride, padH: padding, padW: padding,
                                     dilationH: 1, dilationW: 1, outH: h, outW: w)
         let patch = geometry.patchSize, grid = geometry.positions, image = geometry.imageSize
+        if h == 1 && w == 1 && padding == 0 && outputPadding == 0 {
+            return matrixProductConvolution(op, input, weight: weight, bias: bias, transposed: true,
+                                            outShape: [n, cout, outH, outW], plane: outH * outW)
+        }
+        if let chunk = ImageChunks.size(batch: n, patch: patch, grid: grid) {
+            return chunkedTransposedConvolution(op, input, weight: weight, bias: bias, geometry: geometry,
+                                                outShape: [n, cout, outH, outW], chunk: chunk)
+        }
         let out = Tensor.empty([n, cout, outH, outW])
         let px = input.storage.pointer, pw = weight.storage.pointer, po = out.storage.pointer
         let unfold = !geometry.isPointwise
@@ -237,6 +251,14 @@ extension Tensor {
                                    geometry: ConvGeometry, outShape: [Int]) -> Tensor {
         let n = input.shape[0], o = weight.shape[0]
         let patch = geometry.patchSize, grid = geometry.positions, image = geometry.imageSize
+        if geometry.coversWholeImage {
+            return matrixProductConvolution(op, input, weight: weight, bias: bias, transposed: false, outShape: outShape,
+                                            plane: 1)
+        }
+        if let chunk = ImageChunks.size(batch: n, patch: patch, grid: grid) {
+            return chunkedConvolutionForward(op, input, weight: weight, bias: bias, geometry: geometry, outShape: outShape,
+                                             chunk: chunk)
+        }
         let out = Tensor.empty(outShape)
         let px = input.storage.pointer, pw = weight.storage.pointer, po = out.storage.pointer
         if let bias { fillChannelBias(po, bias.storage.pointer, batch: n, channels: o, plane: grid) }

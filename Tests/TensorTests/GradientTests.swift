@@ -102,6 +102,15 @@ let gradCases: [GradCase] = [
     GradCase(name: "groupNorm 2-D, one group per channel, no affine", shapes: [[2, 3, 2, 2]]) {
         Tensor.groupNorm($0[0], groups: 3, weight: nil, bias: nil, epsilon: 1e-5)
     },
+    GradCase(name: "batchNorm over batch and positions", shapes: [[3, 2, 2, 2], [2], [2]]) {
+        Tensor.batchNorm($0[0], weight: $0[1], bias: $0[2], epsilon: 1e-5).output
+    },
+    GradCase(name: "batchNorm [N, C], no affine", shapes: [[4, 3]]) {
+        Tensor.batchNorm($0[0], weight: nil, bias: nil, epsilon: 1e-5).output
+    },
+    GradCase(name: "layerNorm over whole maps, elementwise affine", shapes: [[2, 2, 2, 3], [2, 2, 3], [2, 2, 3]]) {
+        Tensor.layerNorm($0[0], normalizedCount: 12, weight: $0[1], bias: $0[2], epsilon: 1e-5)
+    },
     GradCase(name: "reused input accumulates", shapes: [[3]]) { x in x[0] * x[0] + x[0].exp() * x[0] },
     GradCase(name: "reused intermediate, paths of different length", shapes: [[3]]) { x in
         let n = x[0].exp()

@@ -28,9 +28,10 @@ struct kit_conv_geometry {
     long channels, height, width, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w,
         out_h, out_w;
 };
-/* Unfolds channels [c0, c1) of one image into patch rows [C*KH*KW, out_h*out_w] (zeros outside the image). */
-void kit_im2col(const float *image, float *cols, const struct kit_conv_geometry *g, long c0, long c1);
+/* Unfolds channels [c0, c1) of one image into patch rows [C*KH*KW, out_h*out_w], ld floats apart (zeros outside
+   the image). */
+void kit_im2col(const float *image, float *cols, long ld, const struct kit_conv_geometry *g, long c0, long c1);
 /* Folds patch rows of channels [c0, c1) back, adding into the image (the adjoint of kit_im2col). */
-void kit_col2im(const float *cols, float *image, const struct kit_conv_geometry *g, long c0, long c1);
+void kit_col2im(const float *cols, float *image, long ld, const struct kit_conv_geometry *g, long c0, long c1);
 
 #endif
