@@ -173,7 +173,7 @@ extension Tensor {
             return matrixProductConvolution(op, input, weight: weight, bias: bias, transposed: true,
                                             outShape: [n, cout, outH, outW], plane: outH * outW)
         }
-        if let chunk = ImageChunks.size(batch: n, patch: patch, grid: grid) {
+        if let chunk = ImageChunks.size(batch: n, patch: patch, grid: grid, outputs: cin) {
             return chunkedTransposedConvolution(op, input, weight: weight, bias: bias, geometry: geometry,
                                                 outShape: [n, cout, outH, outW], chunk: chunk)
         }
@@ -255,7 +255,7 @@ extension Tensor {
             return matrixProductConvolution(op, input, weight: weight, bias: bias, transposed: false, outShape: outShape,
                                             plane: 1)
         }
-        if let chunk = ImageChunks.size(batch: n, patch: patch, grid: grid) {
+        if let chunk = ImageChunks.size(batch: n, patch: patch, grid: grid, outputs: o) {
             return chunkedConvolutionForward(op, input, weight: weight, bias: bias, geometry: geometry, outShape: outShape,
                                              chunk: chunk)
         }

@@ -11,13 +11,17 @@
 enum ImageChunks {
     /// Output grids of at least this many positions keep one GEMM per image.
     static let largestGrid = 256
+    /// Per-image GEMMs of at least this many multiply-adds keep one GEMM per image (the U-Net's 8×8 levels, 2.4M
+    /// and more, ran no faster in chunks).
+    static let largestImageWork = 1 << 20
     static let targetColumns = 4_096
-    /// The largest patch matrix of a chunk, in floats (16 MB).
-    static let maximumFloats = 1 << 22
+    /// The largest patch matrix of a chunk, in floats (2 MB, so it stays near the cache).
+    static let maximumFloats = 1 << 19
 
-    /// Images per chunk for a batch whose patch matrix per image is [patch, grid], or nil to stay per image.
-    static func size(batch: Int, patch: Int, grid: Int) -> Int? {
-        guard grid < largestGrid, batch > 1 else { return nil }
+    /// Images per chunk for a batch whose patch matrix per image is [patch, grid] and meets `outputs` channels
+    /// (the GEMM's other side), or nil to stay per image.
+    static func size(batch: Int, patch: Int, grid: Int, outputs: Int) -> Int? {
+        guard grid < largestGrid, outputs * patch * grid < largestImageWork, batch > 1 else { return nil }
         let size = Swift.min(batch, Swift.max(1, targetColumns / grid), Swift.max(1, maximumFloats / (patch * grid)))
         return size > 1 ? size : nil
     }
