@@ -98,34 +98,40 @@ static inline void kit_valid(long offset, long stride, long size, long count, lo
     *lo = l; *hi = h;
 }
 
+/* The output rows [lo[k], hi[k]) and columns whose window tap k lands inside the image, per tap: the same for
+   every channel, so worked out once per call (the divisions cost more than the copies on 4×4 and 8×8 maps). */
+static void kit_taps(const struct kit_conv_geometry *g, long *h0, long *h1, long *w0, long *w1) {
+    for (long kh = 0; kh < g->kernel_h; kh++)
+        kit_valid(kh * g->dilation_h - g->pad_h, g->stride_h, g->height, g->out_h, &h0[kh], &h1[kh]);
+    for (long kw = 0; kw < g->kernel_w; kw++)
+        kit_valid(kw * g->dilation_w - g->pad_w, g->stride_w, g->width, g->out_w, &w0[kw], &w1[kw]);
+}
+
 void kit_im2col(const float *restrict image, float *restrict cols, long ld, const struct kit_conv_geometry *g,
                 long c0, long c1) {
-    const long plane = g->height * g->width;
+    const long plane = g->height * g->width, ow_n = g->out_w, s = g->stride_w;
+    long h0[g->kernel_h], h1[g->kernel_h], w0[g->kernel_w], w1[g->kernel_w];
+    kit_taps(g, h0, h1, w0, w1);
     for (long c = c0; c < c1; c++) {
         const float *xc = image + c * plane;
         for (long kh = 0; kh < g->kernel_h; kh++) {
-            long h0, h1;
-            kit_valid(kh * g->dilation_h - g->pad_h, g->stride_h, g->height, g->out_h, &h0, &h1);
             for (long kw = 0; kw < g->kernel_w; kw++) {
-                const long off_w = kw * g->dilation_w - g->pad_w;
-                long w0, w1;
-                kit_valid(off_w, g->stride_w, g->width, g->out_w, &w0, &w1);
+                const long off_w = kw * g->dilation_w - g->pad_w, lo = w0[kw], hi = w1[kw];
                 float *row = cols + ((c * g->kernel_h + kh) * g->kernel_w + kw) * ld;
-                memset(row, 0, (size_t)(h0 * g->out_w) * sizeof(float));
-                for (long oh = h0; oh < h1; oh++) {
+                for (long i = 0; i < h0[kh] * ow_n; i++) row[i] = 0.0f;
+                for (long oh = h0[kh]; oh < h1[kh]; oh++) {
                     const long ih = oh * g->stride_h + kh * g->dilation_h - g->pad_h;
                     const float *src = xc + ih * g->width;  /* output column ow reads src[ow * stride + off_w] */
-                    float *dst = row + oh * g->out_w;
-                    for (long ow = 0; ow < w0; ow++) dst[ow] = 0.0f;
-                    if (g->stride_w == 1) {
-                        for (long ow = w0; ow < w1; ow++) dst[ow] = src[ow + off_w];
+                    float *dst = row + oh * ow_n;
+                    for (long ow = 0; ow < lo; ow++) dst[ow] = 0.0f;
+                    if (s == 1) {
+                        for (long ow = lo; ow < hi; ow++) dst[ow] = src[ow + off_w];
                     } else {
-                        const long s = g->stride_w;
-                        for (long ow = w0; ow < w1; ow++) dst[ow] = src[ow * s + off_w];
+                        for (long ow = lo; ow < hi; ow++) dst[ow] = src[ow * s + off_w];
                     }
-                    for (long ow = w1; ow < g->out_w; ow++) dst[ow] = 0.0f;
+                    for (long ow = hi; ow < ow_n; ow++) dst[ow] = 0.0f;
                 }
-                memset(row + h1 * g->out_w, 0, (size_t)((g->out_h - h1) * g->out_w) * sizeof(float));
+                for (long i = h1[kh] * ow_n; i < g->out_h * ow_n; i++) row[i] = 0.0f;
             }
         }
     }
@@ -133,26 +139,23 @@ void kit_im2col(const float *restrict image, float *restrict cols, long ld, cons
 
 void kit_col2im(const float *restrict cols, float *restrict image, long ld, const struct kit_conv_geometry *g,
                 long c0, long c1) {
-    const long plane = g->height * g->width;
+    const long plane = g->height * g->width, ow_n = g->out_w, s = g->stride_w;
+    long h0[g->kernel_h], h1[g->kernel_h], w0[g->kernel_w], w1[g->kernel_w];
+    kit_taps(g, h0, h1, w0, w1);
     for (long c = c0; c < c1; c++) {
         float *xc = image + c * plane;
         for (long kh = 0; kh < g->kernel_h; kh++) {
-            long h0, h1;
-            kit_valid(kh * g->dilation_h - g->pad_h, g->stride_h, g->height, g->out_h, &h0, &h1);
             for (long kw = 0; kw < g->kernel_w; kw++) {
-                const long off_w = kw * g->dilation_w - g->pad_w;
-                long w0, w1;
-                kit_valid(off_w, g->stride_w, g->width, g->out_w, &w0, &w1);
+                const long off_w = kw * g->dilation_w - g->pad_w, lo = w0[kw], hi = w1[kw];
                 const float *row = cols + ((c * g->kernel_h + kh) * g->kernel_w + kw) * ld;
-                for (long oh = h0; oh < h1; oh++) {
+                for (long oh = h0[kh]; oh < h1[kh]; oh++) {
                     const long ih = oh * g->stride_h + kh * g->dilation_h - g->pad_h;
                     float *dst = xc + ih * g->width;  /* output column ow adds into dst[ow * stride + off_w] */
-                    const float *src = row + oh * g->out_w;
-                    if (g->stride_w == 1) {
-                        for (long ow = w0; ow < w1; ow++) dst[ow + off_w] += src[ow];
+                    const float *src = row + oh * ow_n;
+                    if (s == 1) {
+                        for (long ow = lo; ow < hi; ow++) dst[ow + off_w] += src[ow];
                     } else {
-                        const long s = g->stride_w;
-                        for (long ow = w0; ow < w1; ow++) dst[ow * s + off_w] += src[ow];
+                        for (long ow = lo; ow < hi; ow++) dst[ow * s + off_w] += src[ow];
                     }
                 }
             }
