@@ -174,7 +174,9 @@ struct Chapter3: ParsableCommand {
         let ran = Set(prepared.map(\.spec.name))
         for spec in DatasetSpec.catalog where !ran.contains(spec.name) {
             for kind in ["feature-distributions", "correlation-difference", "feature-distances"] {
-                run.recordNotProduced(ChapterFigures.id(kind, spec), reason: "data set \(spec.name) was not part of it (--datasets)")
+                run.recordNotProduced(ChapterFigures.id(kind, spec), reason: prepared.map(\.spec.name) == ChapterSettings.defaultProfileDatasets
+                    ? "the default profile runs adult and diabetes only (chapter3 --datasets \(spec.name) adds it)"
+                    : "data set \(spec.name) was not part of it (--datasets)")
             }
         }
         for data in prepared {
