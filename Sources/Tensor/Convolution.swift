@@ -11,8 +11,9 @@ import RealModule
 //   transposed forward  y_n  = col2im(Wᵀ · x_n)                   W as [Cin, Cout·KH·KW]
 //   transposed backward dx_n = W · im2col(g_n),          dW   = Σ_n x_n · im2col(g_n)ᵀ
 //
-// Work is done one batch item at a time (small images: a chunk of images per GEMM, ConvolutionChunks.swift) into a scratch matrix holding one image's patches (2.4 MB for 64 channels
-// at 32×32 with a 3×3 kernel, so it stays near the cache), with one sgemm per item. Nothing is kept for the
+// Work is done one batch item at a time into a scratch matrix holding one image's patches (2.4 MB for 64 channels
+// at 32×32 with a 3×3 kernel, so it stays near the cache), with one sgemm per item; small images go a chunk of
+// images per GEMM instead (ConvolutionChunks.swift). Nothing is kept for the
 // backward pass but the inputs: the backward unfolds again, which costs far less than the GEMMs and saves
 // C·KH·KW·Hout·Wout floats per item per layer. A 1×1 kernel with stride 1 and no padding skips the unfolding.
 //

@@ -18,13 +18,9 @@ extension Tensor {
         let pw = weight?.storage.pointer, pb = bias?.storage.pointer
         for b in 0..<(n * groups) {
             let xs = px + b * block
-            var sum = 0.0, sumSq = 0.0
-            for i in 0..<block { sum += Double(xs[i]) }
-            let mu = sum / Double(block)
-            for i in 0..<block { let d = Double(xs[i]) - mu; sumSq += d * d }
-            let r = Float(1 / (sumSq / Double(block) + Double(epsilon)).squareRoot())
-            mean[b] = Float(mu); rstd[b] = r
-            let m = Float(mu), group = b % groups
+            let (m, r) = standardization(xs, count: block, epsilon: epsilon)
+            mean[b] = m; rstd[b] = r
+            let group = b % groups
             for k in 0..<perGroup {
                 let ch = group * perGroup + k
                 let scale = r * (pw?[ch] ?? 1), shift = (pb?[ch] ?? 0) - m * scale
@@ -151,11 +147,7 @@ extension Tensor {
         let pw = weight?.storage.pointer, pb = bias?.storage.pointer
         for row in 0..<rows {
             let xs = px + row * k, os = po + row * k
-            var sum = 0.0, sumSq = 0.0
-            for i in 0..<k { sum += Double(xs[i]) }
-            let mu = sum / Double(k)
-            for i in 0..<k { let d = Double(xs[i]) - mu; sumSq += d * d }
-            let r = Float(1 / (sumSq / Double(k) + Double(epsilon)).squareRoot()), m = Float(mu)
+            let (m, r) = standardization(xs, count: k, epsilon: epsilon)
             mean[row] = m; rstd[row] = r
             for i in 0..<k { os[i] = (xs[i] - m) * r * (pw?[i] ?? 1) + (pb?[i] ?? 0) }
         }
@@ -187,5 +179,15 @@ extension Tensor {
             if let bias { grads.append(bias.requiresGrad ? Tensor(dBeta.map(Float.init), shape: bias.shape) : nil) }
             return grads
         }
+    }
+
+    /// Mean and 1/√(var + ε) (biased variance) of `count` contiguous values, summed in Double in index order.
+    private static func standardization(_ xs: UnsafePointer<Float>, count: Int,
+                                        epsilon: Float) -> (mean: Float, rstd: Float) {
+        var sum = 0.0, sumSq = 0.0
+        for i in 0..<count { sum += Double(xs[i]) }
+        let mu = sum / Double(count)
+        for i in 0..<count { let d = Double(xs[i]) - mu; sumSq += d * d }
+        return (Float(mu), Float(1 / (sumSq / Double(count) + Double(epsilon)).squareRoot()))
     }
 }

@@ -171,12 +171,13 @@ struct Chapter3: ParsableCommand {
     /// The narrative names every figure and each catalog set's fidelity table: those this run has no data for (a set
     /// left out by --datasets, a figure with no generator to draw) are recorded with the reason, which the report shows.
     private func recordPerDatasetGaps(prepared: [PreparedData], figures: [String], run: ExperimentRun) {
-        let ran = Set(prepared.map(\.spec.name))
-        for spec in DatasetSpec.catalog where !ran.contains(spec.name) {
+        let names = prepared.map(\.spec.name), isDefaultSelection = names == ChapterSettings.defaultProfileDatasets
+        for spec in DatasetSpec.catalog where !names.contains(spec.name) {
+            let reason = isDefaultSelection
+                ? "the default profile runs adult and diabetes only (chapter3 --datasets \(spec.name) adds it)"
+                : "data set \(spec.name) was not part of it (--datasets)"
             for kind in ["feature-distributions", "correlation-difference", "feature-distances"] {
-                run.recordNotProduced(ChapterFigures.id(kind, spec), reason: prepared.map(\.spec.name) == ChapterSettings.defaultProfileDatasets
-                    ? "the default profile runs adult and diabetes only (chapter3 --datasets \(spec.name) adds it)"
-                    : "data set \(spec.name) was not part of it (--datasets)")
+                run.recordNotProduced(ChapterFigures.id(kind, spec), reason: reason)
             }
         }
         for data in prepared {

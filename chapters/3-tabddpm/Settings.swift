@@ -155,8 +155,8 @@ struct ChapterSettings: Codable {
 
     /// The reference's networks narrowed for the cheaper profiles: 16 channels (tab-ddpm's tuned CTAB-GAN+ on
     /// diabetes uses 16; upstream's default is 64) and a [128, 128] classifier (default 4 × 256). Their steps cost
-    /// 20–80× a CTGAN step on this machine (convolutions over padded row images, and CTAB-GAN+'s penalty takes
-    /// three more critic passes), hence fewer steps and a smaller batch at the default profile.
+    /// 5–7× a CTGAN step on adult on this machine (`chapter3 --plan`: convolutions over padded row images, and
+    /// CTAB-GAN+'s penalty takes three more critic passes), hence fewer steps and a smaller batch at the default profile.
     static func cheapCTABGAN(_ variant: CTABGANConfig.Variant, steps: Int, batch: Int) -> CTABGANConfig {
         CTABGANConfig(variant: variant, steps: steps, batchSize: batch, channels: 16, classifierSizes: [128, 128])
     }
@@ -196,7 +196,7 @@ struct ChapterSettings: Codable {
         }
         if profile == .default && datasets.map(\.name) == Self.defaultProfileDatasets {
             out.append("data sets: adult and diabetes, the two with the reference's tuned configurations, so the run fits in an "
-                + "hour on 2 cores; telco-churn, ames-housing and shuttle run with --datasets (paper: 15 data sets)")
+                + "hour on 2 cores; telco-churn, ames-housing and shuttle run with --datasets (paper: 16 data sets in Table 4)")
         }
         if samples != 5 || evaluatorSeeds != 10 {
             out.append("\(samples) synthetic sample\(samples == 1 ? "" : "s") × \(evaluatorSeeds) evaluator seeds (paper 5 × 10)")
