@@ -71,9 +71,9 @@ chapter3-cells: build
 	$(RELEASE)/chapter3 --plan --plan-format ids --profile $(PROFILE) --root . $(ARGS) > $(CELL_PLAN).tmp
 	@mv $(CELL_PLAN).tmp $(CELL_PLAN)
 	@echo "chapter3-cells: $$(wc -l < $(CELL_PLAN)) cells, $(CELL_JOBS) at a time with $(CELL_THREADS) thread(s) each"
-	@$(CELL_RUN)"$$(grep -e '\.evaluator$$' $(CELL_PLAN))"
-	@$(CELL_RUN)"$$(grep -e '\.trial-[0-9]*$$' $(CELL_PLAN))"
-	@$(CELL_RUN)"$$(grep -v -e '\.evaluator$$' -e '\.trial-[0-9]*$$' $(CELL_PLAN))"
+	+@$(CELL_RUN)"$$(grep -e '\.evaluator$$' $(CELL_PLAN))"
+	+@$(CELL_RUN)"$$(grep -e '\.trial-[0-9]*$$' $(CELL_PLAN))"
+	+@$(CELL_RUN)"$$(grep -v -e '\.evaluator$$' -e '\.trial-[0-9]*$$' $(CELL_PLAN))"
 	$(RELEASE)/chapter3 --cached-only --profile $(PROFILE) --threads $(THREADS) --root . $(ARGS)
 
 # A one-node Slurm cluster on this machine (installed from Debian if missing; run as root) runs the smoke profile as a
