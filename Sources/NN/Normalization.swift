@@ -35,19 +35,23 @@ public final class LayerNorm: Module, Layer {
 }
 
 /// Group normalisation (Wu & He 2018) on [N, C, …]: channels split into `groups` groups, each normalised over
-/// its channels and all positions, then a per-channel affine transform.
+/// its channels and all positions, then a per-channel affine transform. `activation: .silu` fuses the SiLU that
+/// UNets put after every GroupNorm into the same pass (the same function as `GroupNorm` then `SiLU`).
 public final class GroupNorm: Module, Layer {
     public let weight: Tensor?
     public let bias: Tensor?
     public let groups: Int
     public let channels: Int
     public let epsilon: Float
+    public let activation: NormalizationActivation
 
-    public init(groups: Int, channels: Int, epsilon: Float = 1e-5, affine: Bool = true) {
+    public init(groups: Int, channels: Int, epsilon: Float = 1e-5, affine: Bool = true,
+                activation: NormalizationActivation = .identity) {
         check(groups > 0 && channels % groups == 0, "GroupNorm: \(channels) channels do not split into \(groups) groups")
         self.groups = groups
         self.channels = channels
         self.epsilon = epsilon
+        self.activation = activation
         weight = affine ? Initialization.constant(1, shape: [channels]) : nil
         bias = affine ? Initialization.constant(0, shape: [channels]) : nil
         super.init()
@@ -56,7 +60,8 @@ public final class GroupNorm: Module, Layer {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         check(input.rank >= 2 && input.shape[1] == channels,
                      "GroupNorm: input \(input.shape) is not [N, \(channels), …]")
-        return Tensor.groupNorm(input, groups: groups, weight: weight, bias: bias, epsilon: epsilon)
+        return Tensor.groupNorm(input, groups: groups, weight: weight, bias: bias, epsilon: epsilon,
+                                activation: activation)
     }
 }
 

@@ -102,6 +102,9 @@ let gradCases: [GradCase] = [
     GradCase(name: "groupNorm 2-D, one group per channel, no affine", shapes: [[2, 3, 2, 2]]) {
         Tensor.groupNorm($0[0], groups: 3, weight: nil, bias: nil, epsilon: 1e-5)
     },
+    GradCase(name: "groupNorm + SiLU, blocks past the kernel's 8 lanes", shapes: [[2, 4, 9], [4], [4]]) {
+        Tensor.groupNorm($0[0], groups: 2, weight: $0[1], bias: $0[2], epsilon: 1e-5, activation: .silu)
+    },
     GradCase(name: "batchNorm over batch and positions", shapes: [[3, 2, 2, 2], [2], [2]]) {
         Tensor.batchNorm($0[0], weight: $0[1], bias: $0[2], epsilon: 1e-5).output
     },

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include "cpu.h"
 #include "gemm.h"
+#include "normalization.h"
 #include "recurrent.h"
 
 /* Elementwise loops that clang vectorizes and Swift does not (transcendentals, sqrt/div).
