@@ -24,7 +24,7 @@ final class BenchUNet: Module {
         up2 = ResidualBlock(channels: 256, outputChannels: 64, rng: rng)
         upConv1 = Conv2d(inputChannels: 64, outputChannels: 64, kernelSize: 3, padding: 1, rng: rng)
         up1 = ResidualBlock(channels: 128, outputChannels: 64, rng: rng)
-        outNorm = GroupNorm(groups: 32, channels: 64)
+        outNorm = GroupNorm(groups: 32, channels: 64, activation: .silu)
         output = Conv2d(inputChannels: 64, outputChannels: 3, kernelSize: 3, padding: 1, rng: rng)
         super.init()
     }
@@ -35,7 +35,7 @@ final class BenchUNet: Module {
         let m = attention(middle(downsample2(h1)))               // 128 × 8 × 8
         let u2 = up2(Tensor.concat([upConv2(m.upsampledNearest(scale: 2)), h1], axis: 1))   // 64 × 16 × 16
         let u1 = up1(Tensor.concat([upConv1(u2.upsampledNearest(scale: 2)), h0], axis: 1))  // 64 × 32 × 32
-        return output(outNorm(u1).silu())
+        return output(outNorm(u1))
     }
 }
 
@@ -46,9 +46,9 @@ final class ResidualBlock: Module {
     let skip: Conv2d?
 
     init(channels: Int, outputChannels: Int, rng: RandomGenerator) {
-        norm1 = GroupNorm(groups: 32, channels: channels)
+        norm1 = GroupNorm(groups: 32, channels: channels, activation: .silu)
         conv1 = Conv2d(inputChannels: channels, outputChannels: outputChannels, kernelSize: 3, padding: 1, rng: rng)
-        norm2 = GroupNorm(groups: 32, channels: outputChannels)
+        norm2 = GroupNorm(groups: 32, channels: outputChannels, activation: .silu)
         conv2 = Conv2d(inputChannels: outputChannels, outputChannels: outputChannels, kernelSize: 3, padding: 1, rng: rng)
         skip = channels == outputChannels
             ? nil : Conv2d(inputChannels: channels, outputChannels: outputChannels, kernelSize: 1, rng: rng)
@@ -56,7 +56,7 @@ final class ResidualBlock: Module {
     }
 
     func callAsFunction(_ x: Tensor) -> Tensor {
-        let h = conv2(norm2(conv1(norm1(x).silu())).silu())
+        let h = conv2(norm2(conv1(norm1(x))))
         return h + (skip.map { $0(x) } ?? x)
     }
 }

@@ -52,11 +52,11 @@ public final class ConvolutionalVAE: Module {
         encoderInput = Conv2d(inputChannels: c.imageChannels, outputChannels: c.channels[0], kernelSize: 3, padding: 1, rng: rng)
         encoder = (1..<levels).map { Conv2d(inputChannels: c.channels[$0 - 1], outputChannels: c.channels[$0], kernelSize: 3,
                                              stride: 2, padding: 1, rng: rng) }
-        encoderNorms = (1..<levels).map { GroupNorm(groups: c.groups, channels: c.channels[$0]) }
+        encoderNorms = (1..<levels).map { GroupNorm(groups: c.groups, channels: c.channels[$0], activation: .silu) }
         posterior = Conv2d(inputChannels: c.channels[levels - 1], outputChannels: 2 * c.latentChannels, kernelSize: 1, rng: rng)
         let widths = c.decoderChannels
         decoderInput = Conv2d(inputChannels: c.latentChannels, outputChannels: widths[0], kernelSize: 3, padding: 1, rng: rng)
-        decoderNorms = widths.map { GroupNorm(groups: c.groups, channels: $0) }
+        decoderNorms = widths.map { GroupNorm(groups: c.groups, channels: $0, activation: .silu) }
         decoder = (1..<levels).map { Conv2d(inputChannels: widths[$0 - 1], outputChannels: widths[$0], kernelSize: 3, padding: 1, rng: rng) }
         output = Conv2d(inputChannels: widths[levels - 1], outputChannels: c.imageChannels, kernelSize: 3, padding: 1, rng: rng)
         super.init()
@@ -65,17 +65,17 @@ public final class ConvolutionalVAE: Module {
     /// Posterior mean and log-variance, `[B, latent, side, side]` at the coarsest side.
     public func encode(_ x: Tensor) -> (mean: Tensor, logVariance: Tensor) {
         var h = encoderInput(x).silu()
-        for (conv, norm) in zip(encoder, encoderNorms) { h = norm(conv(h)).silu() }
+        for (conv, norm) in zip(encoder, encoderNorms) { h = norm(conv(h)) }
         let both = posterior(h), k = configuration.latentChannels
         return (both.sliced(axis: 1, 0..<k), both.sliced(axis: 1, k..<(2 * k)))
     }
 
     /// The reconstruction and each decoder block's output, coarsest first.
     public func decode(_ z: Tensor) -> (image: Tensor, blocks: [Tensor]) {
-        var h = decoderNorms[0](decoderInput(z)).silu()
+        var h = decoderNorms[0](decoderInput(z))
         var blocks = [h]
         for (i, conv) in decoder.enumerated() {
-            h = decoderNorms[i + 1](conv(h.upsampledNearest(scale: 2))).silu()
+            h = decoderNorms[i + 1](conv(h.upsampledNearest(scale: 2)))
             blocks.append(h)
         }
         return (output(h), blocks)

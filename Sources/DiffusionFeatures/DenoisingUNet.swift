@@ -116,7 +116,7 @@ public final class DenoisingUNet: Module {
         self.decoder = decoder
         self.decoderAttention = decoderAttention
         upsample = up
-        outputNorm = GroupNorm(groups: c.groups, channels: c.channels[0])
+        outputNorm = GroupNorm(groups: c.groups, channels: c.channels[0], activation: .silu)
         output = Conv2d(inputChannels: c.channels[0], outputChannels: c.imageChannels, kernelSize: 3, padding: 1, rng: rng)
         super.init()
     }
@@ -149,7 +149,7 @@ public final class DenoisingUNet: Module {
             if keepDecoderBlocks { blocks.append(h) }
             if i < upsample.count { h = upsample[i](h.upsampledNearest(scale: 2)) }
         }
-        return (output(outputNorm(h).silu()), blocks)
+        return (output(outputNorm(h)), blocks)
     }
 }
 
@@ -162,10 +162,10 @@ final class TimestepResidualBlock: Module {
     let skip: Conv2d?
 
     init(channels: Int, outputChannels: Int, timeEmbedding: Int, groups: Int, rng: RandomGenerator) {
-        norm1 = GroupNorm(groups: groups, channels: channels)
+        norm1 = GroupNorm(groups: groups, channels: channels, activation: .silu)
         conv1 = Conv2d(inputChannels: channels, outputChannels: outputChannels, kernelSize: 3, padding: 1, rng: rng)
         time = Linear(inputSize: timeEmbedding, outputSize: outputChannels, rng: rng)
-        norm2 = GroupNorm(groups: groups, channels: outputChannels)
+        norm2 = GroupNorm(groups: groups, channels: outputChannels, activation: .silu)
         conv2 = Conv2d(inputChannels: outputChannels, outputChannels: outputChannels, kernelSize: 3, padding: 1, rng: rng)
         skip = channels == outputChannels
             ? nil : Conv2d(inputChannels: channels, outputChannels: outputChannels, kernelSize: 1, rng: rng)
@@ -174,7 +174,7 @@ final class TimestepResidualBlock: Module {
 
     func callAsFunction(_ x: Tensor, time embedding: Tensor) -> Tensor {
         let shift = time(embedding.silu())
-        let h = conv1(norm1(x).silu()) + shift.reshaped([shift.shape[0], shift.shape[1], 1, 1])
-        return conv2(norm2(h).silu()) + (skip.map { $0(x) } ?? x)
+        let h = conv1(norm1(x)) + shift.reshaped([shift.shape[0], shift.shape[1], 1, 1])
+        return conv2(norm2(h)) + (skip.map { $0(x) } ?? x)
     }
 }
