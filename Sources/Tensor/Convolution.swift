@@ -11,6 +11,9 @@ import RealModule
 //   transposed forward  y_n  = col2im(Wᵀ · x_n)                   W as [Cin, Cout·KH·KW]
 //   transposed backward dx_n = W · im2col(g_n),          dW   = Σ_n x_n · im2col(g_n)ᵀ
 //
+// For a stride-1 convolution the input gradient is itself a convolution of g_n (flipped kernel, channels swapped):
+// dx_n = W̃ · im2col'(g_n), which writes the image directly instead of a KH·KW-times larger patch matrix.
+//
 // Work is done one batch item at a time into a scratch matrix holding one image's patches (2.4 MB for 64 channels
 // at 32×32 with a 3×3 kernel, so it stays near the cache), with one sgemm per item; small images go a chunk of
 // images per GEMM instead (ConvolutionChunks.swift). Nothing is kept for the
@@ -49,6 +52,34 @@ struct ConvGeometry {
     /// A window over the whole unpadded, undilated input: one output position whose patch is the image itself.
     var coversWholeImage: Bool {
         kernelH == height && kernelW == width && padH == 0 && padW == 0 && outH == 1 && outW == 1
+    }
+
+    /// For a stride-1 convolution with `outputs` output channels: the convolution of its output gradient that
+    /// gives its input gradient, with the kernel flipped and its two channel axes swapped (`flippedWeight`). Nil
+    /// when there is no such convolution (a stride above 1, or more padding than the dilated kernel's reach).
+    ///
+    /// Why: the input gradient otherwise goes through Wᵀ·g into a patch matrix KH·KW times the image's size, which
+    /// OpenBLAS first zeroes (β = 0) and col2im then folds back; this way the GEMM writes the image directly.
+    func inputGradientGeometry(outputs: Int) -> ConvGeometry? {
+        let reachH = dilationH * (kernelH - 1) - padH, reachW = dilationW * (kernelW - 1) - padW
+        guard strideH == 1, strideW == 1, reachH >= 0, reachW >= 0, !isPointwise else { return nil }
+        return ConvGeometry(channels: outputs, height: outH, width: outW, kernelH: kernelH, kernelW: kernelW,
+                            strideH: 1, strideW: 1, padH: reachH, padW: reachW, dilationH: dilationH,
+                            dilationW: dilationW, outH: height, outW: width)
+    }
+
+    /// A weight [O, C, KH, KW] as the kernel of `inputGradientGeometry`: [C, O, KH, KW], each window reversed.
+    func flippedWeight(_ weight: UnsafePointer<Float>, outputs: Int) -> Storage {
+        let taps = kernelH * kernelW
+        let flipped = Storage(uninitializedCount: outputs * channels * taps)
+        let pf = flipped.pointer
+        for o in 0..<outputs {
+            for c in 0..<channels {
+                let source = weight + (o * channels + c) * taps, target = pf + (c * outputs + o) * taps
+                for t in 0..<taps { target[t] = source[taps - 1 - t] }
+            }
+        }
+        return flipped
     }
 
     /// The output length of a convolution along one axis, or nil when the window does not fit.
@@ -276,7 +307,10 @@ extension Tensor {
             let pg = g.storage.pointer
             let dx = input.requiresGrad ? Tensor.empty(input.shape) : nil
             let dw = weight.requiresGrad ? Tensor.empty(weight.shape) : nil
-            let scratch = unfold ? (dw == nil ? 0 : patch * grid) + (dx == nil ? 0 : patch * grid) : 0
+            let adjoint = dx == nil ? nil : geometry.inputGradientGeometry(outputs: o)
+            let flipped = adjoint.map { _ in geometry.flippedWeight(pw, outputs: o) }
+            let dxPatches = adjoint.map { $0.patchSize * $0.positions } ?? patch * grid
+            let scratch = unfold ? (dw == nil ? 0 : patch * grid) + (dx == nil ? 0 : dxPatches) : 0
             sumOverImages(n, into: dw, work: 2 * o * patch * grid, scratch: scratch) { b, partial, first, cols in
                 let gn = pg + b * o * grid
                 if let partial {
@@ -287,7 +321,12 @@ extension Tensor {
                 }
                 if let dx {
                     let dxn = dx.storage.pointer + b * image
-                    if let cols {
+                    if let cols, let adjoint, let flipped {
+                        let gcols = dw == nil ? cols : cols + patch * grid
+                        adjoint.im2col(gn, gcols)
+                        sgemm(flipped.pointer, gcols, dxn, m: geometry.channels, n: adjoint.positions,
+                              k: adjoint.patchSize, transposeA: false, transposeB: false, onCallingThread: true)
+                    } else if let cols {
                         let dcols = dw == nil ? cols : cols + patch * grid
                         sgemm(pw, gn, dcols, m: patch, n: grid, k: o, transposeA: true, transposeB: false,
                               onCallingThread: true)

@@ -43,6 +43,19 @@ private let conv2dCases: [ConvCase] = [
     ConvCase(name: "conv2d 1×1 stride 2", shapes: [[2, 3, 5, 5], [2, 3, 1, 1]]) {
         Tensor.conv2d($0[0], weight: $0[1], bias: nil, stride: 2)
     },
+    // One image: the per-image path, where a stride-1 convolution's dx is itself a convolution of g.
+    ConvCase(name: "conv2d padding 1, one image", shapes: [[1, 3, 5, 4], [4, 3, 3, 3], [4]]) {
+        Tensor.conv2d($0[0], weight: $0[1], bias: $0[2], padding: 1)
+    },
+    ConvCase(name: "conv2d non-square kernel, no padding, one image", shapes: [[1, 2, 5, 6], [3, 2, 2, 3], [3]]) {
+        Tensor.conv2d($0[0], weight: $0[1], bias: $0[2])
+    },
+    ConvCase(name: "conv2d dilation 2, padding 1, one image", shapes: [[1, 2, 7, 6], [2, 2, 3, 3]]) {
+        Tensor.conv2d($0[0], weight: $0[1], bias: nil, padding: 1, dilation: 2)
+    },
+    ConvCase(name: "conv2d padding beyond the kernel's reach, one image", shapes: [[1, 2, 4, 4], [2, 2, 3, 3], [2]]) {
+        Tensor.conv2d($0[0], weight: $0[1], bias: $0[2], padding: 3)
+    },
     ConvCase(name: "conv2d window over the whole image (a matrix product)", shapes: [[3, 2, 3, 4], [2, 2, 3, 4], [2]]) {
         Tensor.conv2d($0[0], weight: $0[1], bias: $0[2])
     },
@@ -51,6 +64,9 @@ private let conv2dCases: [ConvCase] = [
 private let conv1dCases: [ConvCase] = [
     ConvCase(name: "conv1d padding 1, bias", shapes: [[2, 3, 9], [4, 3, 3], [4]]) {
         Tensor.conv1d($0[0], weight: $0[1], bias: $0[2], padding: 1)
+    },
+    ConvCase(name: "conv1d padding 2, one sequence", shapes: [[1, 3, 9], [2, 3, 4], [2]]) {
+        Tensor.conv1d($0[0], weight: $0[1], bias: $0[2], padding: 2)
     },
     ConvCase(name: "conv1d stride 2", shapes: [[1, 2, 10], [3, 2, 4]]) {
         Tensor.conv1d($0[0], weight: $0[1], bias: nil, stride: 2)
