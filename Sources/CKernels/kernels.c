@@ -86,9 +86,32 @@ static void kit_taps(const struct kit_conv_geometry *g, long *h0, long *h1, long
         kit_valid(kw * g->dilation_w - g->pad_w, g->stride_w, g->width, g->out_w, &w0[kw], &w1[kw]);
 }
 
+/* One tap's row of patches when the output grid has the image's width and stride 1: then output position i reads
+   image[i + shift] for every valid position, so the valid rows are one copy of a contiguous range, and only the
+   columns that wrapped around an edge are zeroed after it (row copies of 32 floats cost more in calls than in
+   bytes). */
+static void im2col_shifted_plane(const float *restrict xc, float *restrict row, long width, long count, long h0,
+                                 long h1, long lo, long hi, long shift) {
+    if (h1 <= h0 || hi <= lo) {
+        memset(row, 0, (size_t)count * sizeof(float));
+        return;
+    }
+    const long first = h0 * width + lo, last = (h1 - 1) * width + hi;
+    memset(row, 0, (size_t)first * sizeof(float));
+    memcpy(row + first, xc + first + shift, (size_t)(last - first) * sizeof(float));
+    memset(row + last, 0, (size_t)(count - last) * sizeof(float));
+    if (lo == 0 && hi == width) return;
+    for (long oh = h0; oh < h1; oh++) {
+        float *dst = row + oh * width;
+        for (long ow = 0; ow < lo; ow++) dst[ow] = 0.0f;
+        for (long ow = hi; ow < width; ow++) dst[ow] = 0.0f;
+    }
+}
+
 void kit_im2col(const float *restrict image, float *restrict cols, long ld, const struct kit_conv_geometry *g,
                 long c0, long c1) {
     const long plane = g->height * g->width, ow_n = g->out_w, s = g->stride_w;
+    const int flat = s == 1 && g->stride_h == 1 && ow_n == g->width;
     long h0[g->kernel_h], h1[g->kernel_h], w0[g->kernel_w], w1[g->kernel_w];
     kit_taps(g, h0, h1, w0, w1);
     for (long c = c0; c < c1; c++) {
@@ -97,6 +120,11 @@ void kit_im2col(const float *restrict image, float *restrict cols, long ld, cons
             for (long kw = 0; kw < g->kernel_w; kw++) {
                 const long off_w = kw * g->dilation_w - g->pad_w, lo = w0[kw], hi = w1[kw];
                 float *row = cols + ((c * g->kernel_h + kh) * g->kernel_w + kw) * ld;
+                if (flat) {
+                    im2col_shifted_plane(xc, row, ow_n, g->out_h * ow_n, h0[kh], h1[kh], lo, hi,
+                                         (kh * g->dilation_h - g->pad_h) * g->width + off_w);
+                    continue;
+                }
                 for (long i = 0; i < h0[kh] * ow_n; i++) row[i] = 0.0f;
                 for (long oh = h0[kh]; oh < h1[kh]; oh++) {
                     const long ih = oh * g->stride_h + kh * g->dilation_h - g->pad_h;

@@ -53,6 +53,9 @@ private let conv2dCases: [ConvCase] = [
     ConvCase(name: "conv2d dilation 2, padding 1, one image", shapes: [[1, 2, 7, 6], [2, 2, 3, 3]]) {
         Tensor.conv2d($0[0], weight: $0[1], bias: nil, padding: 1, dilation: 2)
     },
+    ConvCase(name: "conv2d 5×5 padding 2 on a 2×3 image (taps that miss it whole)", shapes: [[2, 2, 2, 3], [2, 2, 5, 5], [2]]) {
+        Tensor.conv2d($0[0], weight: $0[1], bias: $0[2], padding: 2)
+    },
     ConvCase(name: "conv2d padding beyond the kernel's reach, one image", shapes: [[1, 2, 4, 4], [2, 2, 3, 3], [2]]) {
         Tensor.conv2d($0[0], weight: $0[1], bias: $0[2], padding: 3)
     },
@@ -285,7 +288,8 @@ private func ramp(_ shape: [Int]) -> Tensor {
     @Test("conv2d matches a direct loop",
           arguments: [([2, 3, 7, 6], [4, 3, 3, 3], 1, 1, 1), ([1, 2, 9, 8], [3, 2, 3, 2], 2, 1, 1),
                       ([2, 2, 9, 9], [2, 2, 3, 3], 1, 2, 2), ([1, 4, 5, 6], [3, 4, 1, 1], 1, 0, 1),
-                      ([2, 3, 8, 7], [5, 3, 4, 4], 3, 0, 1), ([4, 3, 4, 4], [2, 3, 4, 4], 1, 0, 1)])
+                      ([2, 3, 8, 7], [5, 3, 4, 4], 3, 0, 1), ([4, 3, 4, 4], [2, 3, 4, 4], 1, 0, 1),
+                      ([2, 2, 2, 3], [2, 2, 5, 5], 1, 2, 1)])
     func conv2dForward(_ xs: [Int], _ ws: [Int], _ stride: Int, _ padding: Int, _ dilation: Int) {
         let rng = RandomGenerator(seed: 11)
         let x = rng.normal(xs), w = rng.normal(ws), b = rng.normal([ws[0]])
