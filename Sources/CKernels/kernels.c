@@ -31,14 +31,11 @@ void kit_softplus(const float *x, float *y, size_t n) {
 }
 
 void kit_silu(const float *x, float *y, size_t n) {
-    for (size_t i = 0; i < n; i++) y[i] = x[i] / (1.0f + kexp(-x[i]));
+    for (size_t i = 0; i < n; i++) y[i] = ksilu(x[i]);
 }
 
 void kit_silu_backward(const float *x, const float *g, float *dx, size_t n) {
-    for (size_t i = 0; i < n; i++) {
-        float s = 1.0f / (1.0f + kexp(-x[i]));
-        dx[i] = g[i] * s * (1.0f + x[i] * (1.0f - s));
-    }
+    for (size_t i = 0; i < n; i++) dx[i] = ksilu_gradient(g[i], x[i]);
 }
 
 void kit_relu(const float *x, float *y, size_t n) {

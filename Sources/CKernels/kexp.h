@@ -26,4 +26,13 @@ static inline float kexp(float x) {
     return x < lo ? 0.0f : y;
 }
 
+/* SiLU, x·σ(x), and its gradient g·σ(x)·(1 + x·(1 − σ(x))): shared by the elementwise kernels and the fused
+   GroupNorm so both compute the same numbers. */
+static inline float ksilu(float x) { return x / (1.0f + kexp(-x)); }
+
+static inline float ksilu_gradient(float g, float x) {
+    float s = 1.0f / (1.0f + kexp(-x));
+    return g * s * (1.0f + x * (1.0f - s));
+}
+
 #endif

@@ -33,13 +33,6 @@ static double block_squared_deviation(const float *x, long n, double mu) {
     return s;
 }
 
-static inline float silu(float v) { return v / (1.0f + kexp(-v)); }
-
-static inline float silu_slope(float v) {
-    float s = 1.0f / (1.0f + kexp(-v));
-    return s * (1.0f + v * (1.0f - s));
-}
-
 void kit_group_norm_forward(const float *x, float *y, long channels, long spatial, const float *gamma,
                             const float *beta, float epsilon, int silu_after, float *mean, float *rstd) {
     long n = channels * spatial;
@@ -53,7 +46,7 @@ void kit_group_norm_forward(const float *x, float *y, long channels, long spatia
         const float *xc = x + k * spatial;
         float *yc = y + k * spatial;
         if (silu_after)
-            for (long s = 0; s < spatial; s++) yc[s] = silu(xc[s] * scale + shift);
+            for (long s = 0; s < spatial; s++) yc[s] = ksilu(xc[s] * scale + shift);
         else
             for (long s = 0; s < spatial; s++) yc[s] = xc[s] * scale + shift;
     }
@@ -63,7 +56,7 @@ void kit_group_norm_forward(const float *x, float *y, long channels, long spatia
    clang vectorizes it (kexp is branch-free). */
 static void silu_gradient(const float *xc, const float *gc, float *out, long spatial, float mean, float rstd,
                           float gam, float bet) {
-    for (long s = 0; s < spatial; s++) out[s] = gc[s] * silu_slope((xc[s] - mean) * rstd * gam + bet);
+    for (long s = 0; s < spatial; s++) out[s] = ksilu_gradient(gc[s], (xc[s] - mean) * rstd * gam + bet);
 }
 
 /* Σ dy and Σ dy·x̂ over one channel, in the fixed lanes. */
