@@ -85,7 +85,7 @@ let package = Package(
             "Tensor", "NN", "GPVAE", "DiffusionFeatures", "Datasets", "TabularDiffusion", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "CKernels", "COpenBLAS"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor"]),
         .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),

@@ -34,7 +34,7 @@ struct KitBench: ParsableCommand {
     func run() throws {
         Threading.setThreadCount(threads)
         let date = ISO8601DateFormatter().string(from: Date())
-        print("kit-bench \(date)  threads \(threads)  OpenBLAS core \(Threading.blasCoreName)")
+        print("kit-bench \(date)  threads \(threads)  OpenBLAS core \(Threading.blasCoreName)  GEMM \(Threading.gemmName)")
         for name in workloads.split(separator: ",") {
             let workload = Workload(rawValue: String(name))!
             let seconds = workload.measure(steps: steps)
@@ -45,7 +45,7 @@ struct KitBench: ParsableCommand {
             if let json {
                 let record: [String: Any] = [
                     "workload": workload.rawValue, "threads": threads, "stepsPerSecond": 1 / median,
-                    "medianSeconds": median, "steps": steps, "blasCore": Threading.blasCoreName, "date": date,
+                    "medianSeconds": median, "steps": steps, "blasCore": Threading.blasCoreName, "gemm": Threading.gemmName, "date": date,
                 ]
                 let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
                 try append(data + Data("\n".utf8), to: json)

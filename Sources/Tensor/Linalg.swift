@@ -5,15 +5,19 @@ import CKernels
 
 /// One row-major sgemm: C = α·op(A)·op(B) + β·C, with op(A) of shape m×k and op(B) of shape k×n.
 ///
-/// On a CPU with AVX-512 the kit's own packed GEMM (`kit_sgemm`, CKernels/gemm.c) runs it: this machine's
-/// OpenBLAS is pinned to its AVX2 kernels, which run the same shapes 1.5–1.9× slower. Elsewhere, and for outputs
-/// narrower than 16 columns (where a 32-column register tile wastes most of its work), OpenBLAS does.
+/// On a CPU with AVX-512 where OpenBLAS runs AVX2 kernels (Debian's 0.3.21 misreads Zen 4/5 as Haswell or Zen,
+/// or `OPENBLAS_CORETYPE` pins them) the kit's own packed GEMM (`kit_sgemm`, CKernels/gemm.c) runs it: 1.5–1.9×
+/// faster there. Where OpenBLAS runs its own AVX-512 kernels, they are as fast on convolution shapes and 8–12 %
+/// faster on the MLP's (Zen 4, BENCHMARKS.md), so OpenBLAS does; so it does for outputs narrower than 16 columns
+/// (where a 32-column register tile wastes most of its work).
 ///
 /// OpenBLAS itself always runs on one thread: with some of its kernel families (e.g. Haswell with a small
 /// `OPENBLAS_L2_SIZE`) its threaded GEMM sums in a different order for each thread count. Large products are cut
-/// instead into blocks along the longer of m and n, chosen from the shape alone, and the blocks are shared among
-/// our threads; each output element is then computed by the same call whatever the thread count. A caller that
-/// already shares its work among threads (e.g. one image per thread) passes `onCallingThread`.
+/// instead into one block per thread along the longer of m and n. Both kernels sum each element's k products in
+/// an order fixed by k alone, whatever the block an element falls in (`productsAreTheSameHoweverTheyAreCut`), so
+/// the cut changes no result; blocks are kept above OpenBLAS's small-matrix threshold, whose kernel sums
+/// differently. A caller that already shares its work among threads (e.g. one image per thread) passes
+/// `onCallingThread`.
 func sgemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
            m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, beta: Float = 0,
            onCallingThread: Bool = false) {
@@ -22,7 +26,8 @@ func sgemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMuta
     let ta = transposeA ? CblasTrans : CblasNoTrans, tb = transposeB ? CblasTrans : CblasNoTrans
     let own = GEMMKernel.ownIsFaster && n >= GEMMKernel.narrowestOwnOutput
     let splitRows = m >= n
-    let blocks = GEMMBlocks(length: splitRows ? m : n, work: onCallingThread ? 0 : m * n * k)
+    let blocks = GEMMBlocks(length: splitRows ? m : n, work: m * n * k,
+                            threads: onCallingThread ? 1 : Threading.threadCount)
     Threading.parallelBlocks(blocks.count) { i in
         let (start, count) = blocks.range(i)
         let (rows, columns) = splitRows ? (count, n) : (m, count)
@@ -38,28 +43,45 @@ func sgemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMuta
     }
 }
 
-/// Which GEMM runs: decided once per process from the CPU.
+/// Which GEMM runs: decided once per process from the CPU and OpenBLAS's kernel family.
 enum GEMMKernel {
+    /// OpenBLAS's kernel families whose sgemm is AVX-512.
+    static let avx512Families: Set<String> = ["skylakex", "cooperlake", "sapphirerapids"]
+
     static let ownIsFaster = kit_cpu_has_avx512_gemm() != 0
+        && !avx512Families.contains(Threading.blasCoreName.lowercased())
+
+    /// For provenance: "kit AVX-512" or "OpenBLAS <family>".
+    static var name: String { ownIsFaster ? "kit AVX-512" : "OpenBLAS \(Threading.blasCoreName)" }
     static let narrowestOwnOutput = 16
 }
 
-/// How a GEMM is cut along one dimension: a function of the shape only, never of the thread count.
+/// How a GEMM is cut along one dimension: one block per thread, each a multiple of the register tiles' widths
+/// and large enough to be worth a call. Fewer, larger blocks pack each operand fewer times: measured on the MLP
+/// and TabDDPM steps (2026-12-06, Zen 4), one block per thread ran 7–8 % faster than the eight shape-fixed blocks
+/// used before.
 struct GEMMBlocks {
     let length: Int
     let count: Int
     let size: Int
 
-    /// Below this many multiply-adds one call is cheaper than sharing the work.
+    /// The least work a block is given, in multiply-adds: above OpenBLAS's small-matrix threshold (10⁶), below
+    /// which one call is cheaper than sharing the work anyway.
     static let minimumWork = 1 << 20
-    /// The largest number of blocks, and the smallest block (a multiple of the kernels' register tiles).
-    static let maximumCount = 8
-    static let minimumSize = 96
+    /// Blocks start on multiples of this many rows or columns, so that few register tiles are cut short.
+    static let granularity = 32
 
-    init(length: Int, work: Int) {
+    init(length: Int, work: Int, threads: Int) {
         self.length = length
-        let wanted = work < Self.minimumWork ? 1 : min(Self.maximumCount, max(1, length / Self.minimumSize))
-        let size = ((length + wanted - 1) / wanted + 95) / 96 * 96
+        let perIndex = Double(work) / Double(max(length, 1))
+        var wanted = max(1, min(threads, length / Self.granularity))
+        var size = length
+        while true {
+            size = ((length + wanted - 1) / wanted + Self.granularity - 1) / Self.granularity * Self.granularity
+            let last = length - (length - 1) / size * size
+            if wanted == 1 || Double(last) * perIndex >= Double(Self.minimumWork) { break }
+            wanted -= 1
+        }
         self.size = max(size, 1)
         count = max(1, (length + self.size - 1) / self.size)
     }

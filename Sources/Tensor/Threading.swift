@@ -49,6 +49,9 @@ public enum Threading {
 
     public static var blasThreadCount: Int { Int(openblas_get_num_threads()) }
 
+    /// Which GEMM runs the core's products: the kit's AVX-512 kernel or OpenBLAS's (see `sgemm`).
+    public static var gemmName: String { GEMMKernel.name }
+
     /// Below this many elements a split costs more than it saves (measured).
     static let splitThreshold = 1 << 16
 
