@@ -7,9 +7,12 @@ import CKernels
 ///
 /// On a CPU with AVX-512 where OpenBLAS runs AVX2 kernels (Debian's 0.3.21 misreads Zen 4/5 as Haswell or Zen,
 /// or `OPENBLAS_CORETYPE` pins them) the kit's own packed GEMM (`kit_sgemm`, CKernels/gemm.c) runs it: 1.5–1.9×
-/// faster there. Where OpenBLAS runs its own AVX-512 kernels, they are as fast on convolution shapes and 8–12 %
-/// faster on the MLP's (Zen 4, BENCHMARKS.md), so OpenBLAS does; so it does for outputs narrower than 16 columns
-/// (where a 32-column register tile wastes most of its work).
+/// faster there. Where OpenBLAS runs its own AVX-512 kernels, they are 2–5 % faster on the MLP's products and on
+/// the convolutions' A·B, so OpenBLAS runs those; but on A·Bᵀ with few rows (a convolution's weight gradient,
+/// 32–128 output channels against a k of 64–1,024 positions) they reach 52–70 GFLOP/s where the kit's reaches
+/// 88–96 (Zen 4, BENCHMARKS.md), so the kit's runs that. Outputs narrower than 16 columns always go to OpenBLAS
+/// (a 32-column register tile would waste most of its work). The choice is made from the whole product's shape,
+/// never a block's.
 ///
 /// OpenBLAS itself always runs on one thread: with some of its kernel families (e.g. Haswell with a small
 /// `OPENBLAS_L2_SIZE`) its threaded GEMM sums in a different order for each thread count. Large products are cut
@@ -24,7 +27,7 @@ func sgemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMuta
     Threading.pinBLASToOneThread()
     let lda = transposeA ? m : k, ldb = transposeB ? k : n, ldc = n
     let ta = transposeA ? CblasTrans : CblasNoTrans, tb = transposeB ? CblasTrans : CblasNoTrans
-    let own = GEMMKernel.ownIsFaster && n >= GEMMKernel.narrowestOwnOutput
+    let own = GEMMKernel.runsOwn(m: m, n: n, transposeA: transposeA, transposeB: transposeB)
     let splitRows = m >= n
     let blocks = GEMMBlocks(length: splitRows ? m : n, work: m * n * k,
                             threads: onCallingThread ? 1 : Threading.threadCount)
@@ -43,17 +46,30 @@ func sgemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMuta
     }
 }
 
-/// Which GEMM runs: decided once per process from the CPU and OpenBLAS's kernel family.
+/// Which GEMM runs a product (see `sgemm`): from the CPU, OpenBLAS's kernel family and the product's shape.
 enum GEMMKernel {
     /// OpenBLAS's kernel families whose sgemm is AVX-512.
     static let avx512Families: Set<String> = ["skylakex", "cooperlake", "sapphirerapids"]
-
-    static let ownIsFaster = kit_cpu_has_avx512_gemm() != 0
-        && !avx512Families.contains(Threading.blasCoreName.lowercased())
-
-    /// For provenance: "kit AVX-512" or "OpenBLAS <family>".
-    static var name: String { ownIsFaster ? "kit AVX-512" : "OpenBLAS \(Threading.blasCoreName)" }
+    static let cpuHasOwn = kit_cpu_has_avx512_gemm() != 0
+    static let blasIsAVX512 = avx512Families.contains(Threading.blasCoreName.lowercased())
     static let narrowestOwnOutput = 16
+    /// The A·Bᵀ products that run faster on the kit's kernel than on OpenBLAS's AVX-512 ones: 16–255 rows and at
+    /// least 32 columns (fewer rows or columns leave most of the kit's 12×32 and 8×48 tiles empty).
+    static let ownRowsBesideBLAS = 16..<256
+    static let ownColumnsBesideBLAS = 32
+
+    static func runsOwn(m: Int, n: Int, transposeA: Bool, transposeB: Bool) -> Bool {
+        guard cpuHasOwn && n >= narrowestOwnOutput else { return false }
+        return !blasIsAVX512
+            || (transposeB && !transposeA && ownRowsBesideBLAS.contains(m) && n >= ownColumnsBesideBLAS)
+    }
+
+    /// For provenance.
+    static var name: String {
+        guard cpuHasOwn else { return "OpenBLAS \(Threading.blasCoreName)" }
+        guard blasIsAVX512 else { return "kit AVX-512" }
+        return "OpenBLAS \(Threading.blasCoreName); kit AVX-512 for A·Bᵀ with 16–255 rows"
+    }
 }
 
 /// How a GEMM is cut along one dimension: one block per thread, each a multiple of the register tiles' widths
