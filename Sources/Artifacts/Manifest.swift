@@ -72,10 +72,14 @@ public struct Manifest: ArtifactFile, Equatable, Sendable {
     public struct BLASInfo: Codable, Equatable, Sendable {
         public var core: String
         public var threads: Int
+        /// Which GEMM ran which products (the kit's AVX-512 kernel, OpenBLAS's, or both by shape): results differ
+        /// in their last digits between them. Nil in runs before it was recorded.
+        public var gemm: String?
 
-        public init(core: String, threads: Int) {
+        public init(core: String, threads: Int, gemm: String? = nil) {
             self.core = core
             self.threads = threads
+            self.gemm = gemm
         }
 
         public static let unknown = BLASInfo(core: "unknown", threads: 0)

@@ -377,7 +377,7 @@ public enum Pages {
         add("Swift", HTML.text(m.swift))
         add("OS", HTML.text(m.os))
         add("CPU", HTML.text(m.cpu))
-        add("BLAS", HTML.text("\(m.blas.core), \(m.blas.threads) threads"))
+        add("BLAS", HTML.text("\(m.blas.core), \(m.blas.threads) threads" + (m.blas.gemm.map { "; GEMM: \($0)" } ?? "")))
         add("kit version", HTML.text(m.kitVersion))
         add("config hash", "<code>\(HTML.text(m.configHash))</code>")
         add("seeds", HTML.text(seedsText(m.seeds)))

@@ -60,7 +60,7 @@ import Testing
     static let manifest = Manifest(
         chapter: "talk", profile: "smoke", started: "2026-11-21T23:40:00Z", wallSeconds: 812.4,
         git: .init(commit: "abc123", dirty: nil), swift: "6.3.1", os: "Debian GNU/Linux 13", cpu: "AMD EPYC (2 cores)",
-        blas: .init(core: "Cooperlake", threads: 2), kitVersion: "0.1.0",
+        blas: .init(core: "Cooperlake", threads: 2, gemm: "OpenBLAS Cooperlake"), kitVersion: "0.1.0",
         config: .object(["steps": .integer(3000), "lr": .number(0.001)]), configHash: "ff00",
         seeds: ["train": [0], "sample": [0, 1]], inputs: [.init(path: "data/goog-stocks/goog.csv", sha256: "aa11")],
         steps: [.init(name: "train-timegan", seconds: 120.5)], deviations: ["sines only"])
@@ -69,6 +69,7 @@ import Testing
         {
           "blas": {
             "core": "Cooperlake",
+            "gemm": "OpenBLAS Cooperlake",
             "threads": 2
           },
           "chapter": "talk",

@@ -79,7 +79,7 @@ struct Chapter1: ParsableCommand {
         let run = try ExperimentRun(
             chapter: chapter, profile: options.profile, config: settings,
             seeds: ["train": Seeds.derive(base: options.seed, purpose: .train, count: max(settings.seeds, settings.clinicalSeeds))],
-            blas: .init(core: Threading.blasCoreName, threads: Threading.threadCount), root: options.rootURL,
+            blas: .init(core: Threading.blasCoreName, threads: Threading.threadCount, gemm: Threading.gemmName), root: options.rootURL,
             codeVersion: codeVersion)
         for deviation in settings.deviations { run.recordDeviation(deviation) }
 

@@ -62,7 +62,7 @@ struct Chapter2: ParsableCommand {
             chapter: chapter, profile: options.profile, config: settings,
             seeds: ["train": [Seeds.derive(base: options.seed, purpose: .train, index: 0)],
                     "classifier": Seeds.derive(base: options.seed, purpose: .train, count: settings.classifierSeeds)],
-            blas: .init(core: Threading.blasCoreName, threads: Threading.threadCount), root: options.rootURL,
+            blas: .init(core: Threading.blasCoreName, threads: Threading.threadCount, gemm: Threading.gemmName), root: options.rootURL,
             codeVersion: codeVersion)
         for deviation in settings.deviations { run.recordDeviation(deviation) }
 

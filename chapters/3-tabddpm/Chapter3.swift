@@ -92,7 +92,7 @@ struct Chapter3: ParsableCommand {
             chapter: chapter, profile: profile, config: settings,
             seeds: ["train": [seed], "sample": Seeds.derive(base: seed, purpose: .sample, count: settings.samples),
                     "evaluator": Seeds.derive(base: seed, purpose: .evaluator, count: settings.evaluatorSeeds)],
-            blas: .init(core: Threading.blasCoreName, threads: Threading.threadCount), root: rootURL,
+            blas: .init(core: Threading.blasCoreName, threads: Threading.threadCount, gemm: Threading.gemmName), root: rootURL,
             codeVersion: codeHash)
         for deviation in settings.deviations { run.recordDeviation(deviation) }
 

@@ -84,7 +84,7 @@ struct Talk: ParsableCommand {
         }
         let run = try ExperimentRun(
             chapter: "talk", profile: options.profile, config: config, seeds: ["train": [options.seed]],
-            blas: .init(core: Threading.blasCoreName, threads: Threading.threadCount), root: options.rootURL,
+            blas: .init(core: Threading.blasCoreName, threads: Threading.threadCount, gemm: Threading.gemmName), root: options.rootURL,
             codeVersion: try CodeVersion.digest(chapterFolder: "talk"))
         let context = TalkContext(run: run, config: config, drawn: drawn)
         for step in TalkStep.allCases where selected.contains(step) {
@@ -114,7 +114,7 @@ struct Talk: ParsableCommand {
                                         dateColumn: dateColumn, timeGAN: config.timeGAN)
         let run = try ExperimentRun(
             chapter: chapter, profile: options.profile, config: recorded, seeds: ["train": [options.seed]],
-            blas: .init(core: Threading.blasCoreName, threads: Threading.threadCount), root: options.rootURL,
+            blas: .init(core: Threading.blasCoreName, threads: Threading.threadCount, gemm: Threading.gemmName), root: options.rootURL,
             codeVersion: try CodeVersion.digest(chapterFolder: "talk"))
         try run.step("timegan") { try own.run(TalkContext(run: run, config: config, writesSlides: false)) }
         try run.finish()
