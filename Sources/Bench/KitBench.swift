@@ -45,7 +45,8 @@ struct KitBench: ParsableCommand {
             if let json {
                 let record: [String: Any] = [
                     "workload": workload.rawValue, "threads": threads, "stepsPerSecond": 1 / median,
-                    "medianSeconds": median, "steps": steps, "blasCore": Threading.blasCoreName, "gemm": Threading.gemmName, "date": date,
+                    "medianSeconds": median, "steps": steps, "blasCore": Threading.blasCoreName,
+                    "gemm": Threading.gemmName, "date": date,
                 ]
                 let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
                 try append(data + Data("\n".utf8), to: json)

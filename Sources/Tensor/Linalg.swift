@@ -7,12 +7,12 @@ import CKernels
 ///
 /// On a CPU with AVX-512 where OpenBLAS runs AVX2 kernels (Debian's 0.3.21 misreads Zen 4/5 as Haswell or Zen,
 /// or `OPENBLAS_CORETYPE` pins them) the kit's own packed GEMM (`kit_sgemm`, CKernels/gemm.c) runs it: 1.5–1.9×
-/// faster there. Where OpenBLAS runs its own AVX-512 kernels, they are 2–5 % faster on the MLP's products and on
-/// the convolutions' A·B, so OpenBLAS runs those; but on A·Bᵀ with few rows (a convolution's weight gradient,
-/// 32–128 output channels against a k of 64–1,024 positions) they reach 52–70 GFLOP/s where the kit's reaches
-/// 88–96 (Zen 4, BENCHMARKS.md), so the kit's runs that. Outputs narrower than 16 columns always go to OpenBLAS
-/// (a 32-column register tile would waste most of its work). The choice is made from the whole product's shape,
-/// never a block's.
+/// faster there. Where OpenBLAS runs its own AVX-512 kernels, they are faster on nearly all the MLP's products and
+/// the convolutions' A·B (by 3–24 %), so OpenBLAS runs those. On A·Bᵀ with few rows, though (a convolution's
+/// weight gradient: 32–128 output channels against a k of 64–1,024 positions), they reach 52–70 GFLOP/s where the
+/// kit's kernel reaches 88–96 (Zen 4, BENCHMARKS.md), so the kit's runs those. Outputs narrower than 16 columns
+/// always go to OpenBLAS (a 32-column register tile would waste most of its work). The choice is made from the
+/// whole product's shape, never a block's.
 ///
 /// OpenBLAS itself always runs on one thread: with some of its kernel families (e.g. Haswell with a small
 /// `OPENBLAS_L2_SIZE`) its threaded GEMM sums in a different order for each thread count. Large products are cut
@@ -68,12 +68,13 @@ enum GEMMKernel {
     static var name: String {
         guard cpuHasOwn else { return "OpenBLAS \(Threading.blasCoreName)" }
         guard blasIsAVX512 else { return "kit AVX-512" }
-        return "OpenBLAS \(Threading.blasCoreName); kit AVX-512 for A·Bᵀ with 16–255 rows"
+        let rows = ownRowsBesideBLAS
+        return "OpenBLAS \(Threading.blasCoreName); kit AVX-512 for A·Bᵀ with \(rows.lowerBound)–\(rows.upperBound - 1) rows"
     }
 }
 
-/// How a GEMM is cut along one dimension: one block per thread, each a multiple of the register tiles' widths
-/// and large enough to be worth a call. Fewer, larger blocks pack each operand fewer times: measured on the MLP
+/// How a GEMM is cut along one dimension: one block per thread, each starting on a multiple of `granularity` and
+/// large enough to be worth a call. Fewer, larger blocks pack each operand fewer times: measured on the MLP
 /// and TabDDPM steps (2026-12-06, Zen 4), one block per thread ran 7–8 % faster than the eight shape-fixed blocks
 /// used before.
 struct GEMMBlocks {
